@@ -1,0 +1,335 @@
+"""The labelling scheme (annotations/GUIDELINES.md, scheme v1.1) as types and one validation routine.
+
+Every reader, converter, metric and writer goes through the types here; `validate_document` is the single
+place that decides whether a document follows the scheme, so that a rule is enforced the same way for a
+hand-written draft, a Label Studio export and a model's prediction.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable
+
+ENTITY_LABELS: tuple[str, ...] = ("ACTOR", "LOCATION", "DATE", "KILLED", "INJURED", "CAPTURED")
+CASUALTY_LABELS: tuple[str, ...] = ("KILLED", "INJURED", "CAPTURED")
+
+
+@dataclass(frozen=True)
+class RelationSignature:
+    heads: frozenset[str]
+    tails: frozenset[str]
+    same_label: bool = False  # PART_OF and SAME_AS join counts of one kind only
+
+    def allows(self, head_label: str, tail_label: str) -> bool:
+        if head_label not in self.heads or tail_label not in self.tails:
+            return False
+        return not self.same_label or head_label == tail_label
+
+
+_CASUALTY = frozenset(CASUALTY_LABELS)
+_ACTOR = frozenset({"ACTOR"})
+
+# Guidelines section 4: label -> which entity labels may stand at the head and the tail.
+RELATION_SIGNATURES: dict[str, RelationSignature] = {
+    "VICTIM": RelationSignature(_CASUALTY, _ACTOR),
+    "PERPETRATOR": RelationSignature(_CASUALTY, _ACTOR),
+    "PLACE": RelationSignature(_CASUALTY | _ACTOR, frozenset({"LOCATION"})),
+    "TIME": RelationSignature(_CASUALTY, frozenset({"DATE"})),
+    "PART_OF": RelationSignature(_CASUALTY, _CASUALTY, same_label=True),
+    "SAME_AS": RelationSignature(_CASUALTY, _CASUALTY, same_label=True),
+    "OPPOSES": RelationSignature(_ACTOR, _ACTOR),
+    "ALLIED": RelationSignature(_ACTOR, _ACTOR),
+}
+RELATION_LABELS: tuple[str, ...] = tuple(RELATION_SIGNATURES)
+
+
+def allowed_relations(head_label: str, tail_label: str) -> list[str]:
+    """Relation labels the scheme allows from an entity of `head_label` to one of `tail_label`."""
+    return [name for name, sig in RELATION_SIGNATURES.items() if sig.allows(head_label, tail_label)]
+
+
+@dataclass
+class Entity:
+    id: str
+    label: str
+    start: int
+    end: int
+    text: str
+    value: int | None = None  # casualty labels only: the integer the expression states, or None
+    score: float | None = None  # set on predictions, never on gold annotations
+
+
+@dataclass
+class Relation:
+    label: str
+    head: str
+    tail: str
+    score: float | None = None
+
+
+@dataclass
+class Document:
+    id: str
+    lang: str
+    text: str
+    entities: list[Entity] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    date: str | None = None
+    source: str | None = None
+    title: str | None = None
+    # Converted public data annotates only some labels (CAMEO: ACTOR, GermEval: LOCATION). None means every
+    # label was annotated; otherwise text outside these labels' spans is "unknown", not "no entity".
+    annotated_labels: tuple[str, ...] | None = None
+
+    def entity(self, entity_id: str) -> Entity:
+        for ent in self.entities:
+            if ent.id == entity_id:
+                return ent
+        raise KeyError(f"document {self.id!r} has no entity {entity_id!r}")
+
+    def sorted(self) -> "Document":
+        """The canonical form: entities in text order (writers emit this; round trips compare it)."""
+        ents = sorted(self.entities, key=lambda e: (e.start, e.end))
+        return Document(self.id, self.lang, self.text, ents, list(self.relations), self.date, self.source,
+                        self.title, self.annotated_labels)
+
+
+# ---------------------------------------------------------------------------------------------- validation
+
+@dataclass(frozen=True)
+class Problem:
+    """One way in which an input breaks the scheme, located as precisely as the reader can."""
+
+    message: str
+    source: str | None = None  # file path
+    line: int | None = None
+    doc_id: str | None = None
+
+    def __str__(self) -> str:
+        where = self.source or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+        doc = f" document {self.doc_id!r}:" if self.doc_id else ""
+        return f"{where}:{doc} {self.message}"
+
+
+class AnnotationError(ValueError):
+    """Raised by a reader for invalid input; carries every problem found (at least one)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        more = f" (and {len(self.problems) - 1} more problems)" if len(self.problems) > 1 else ""
+        super().__init__(f"{self.problems[0]}{more}")
+
+
+class ProblemSink:
+    """Where a reader reports problems: raise at the first one (default) or collect them all.
+
+    Readers take `problems: list[Problem] | None`. With None the first problem raises AnnotationError;
+    with a list, problems are appended, the offending document is left out of the result, and reading
+    goes on, so that `annotations validate` can list every error of a corpus in one run.
+    """
+
+    def __init__(self, collected: list[Problem] | None):
+        self.collected = collected
+
+    def add(self, problem: Problem) -> None:
+        if self.collected is None:
+            raise AnnotationError([problem])
+        self.collected.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> bool:
+        """Report all `problems`; True when there were none."""
+        problems = list(problems)
+        if problems and self.collected is None:
+            raise AnnotationError(problems)
+        if self.collected is not None:
+            self.collected.extend(problems)
+        return not problems
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A validation finding about one document, pointing at the entity or relation at fault so that a
+    reader can turn it into a file line."""
+
+    message: str
+    entity_id: str | None = None
+    relation_index: int | None = None
+
+
+_LANG = re.compile(r"^[a-z]{2}$")
+# Characters a span may not begin or end with (guidelines 1: no surrounding white space or punctuation).
+# Full stops are allowed at the end (`U.S.`, `Gen.`) and apostrophes inside names (`Hay’et`).
+_EDGE_PUNCT = set(",;:!?\"'’‘“”„«»()[]{}<>،؛-–—/…")
+
+
+def _is_edge_bad(ch: str) -> bool:
+    return ch.isspace() or ch in _EDGE_PUNCT or unicodedata.category(ch) in ("Zs", "Cc", "Cf")
+
+
+def validate_document(doc: Document, *, gold: bool = True) -> list[Finding]:
+    """Every way `doc` breaks the scheme; an empty list when it follows it.
+
+    `gold=False` checks a prediction: scores are then allowed and the span-edge rule is not applied.
+    """
+    found: list[Finding] = []
+    if not isinstance(doc.id, str) or not doc.id.strip():
+        found.append(Finding("id must be a non-empty string"))
+    if not isinstance(doc.lang, str) or not _LANG.match(doc.lang):
+        found.append(Finding(f"lang {doc.lang!r} is not an ISO 639-1 code (two lower-case letters)"))
+    if not isinstance(doc.text, str) or not doc.text.strip():
+        found.append(Finding("text is missing or empty"))
+        return found
+    if doc.date is not None and not _is_iso_date(doc.date):
+        found.append(Finding(f"date {doc.date!r} is not ISO 8601 (YYYY-MM-DD)"))
+    if doc.annotated_labels is not None:
+        for label in doc.annotated_labels:
+            if label not in ENTITY_LABELS:
+                found.append(Finding(f"annotated_labels names unknown label {label!r}"))
+
+    ids: dict[str, Entity] = {}
+    for ent in doc.entities:
+        found.extend(_entity_findings(ent, doc.text, gold))
+        if ent.id in ids:
+            found.append(Finding(f"duplicate entity id {ent.id!r}", ent.id))
+        ids[ent.id] = ent
+    spans = sorted((e for e in doc.entities if isinstance(e.start, int) and isinstance(e.end, int)),
+                   key=lambda e: (e.start, e.end))
+    for prev, cur in zip(spans, spans[1:]):
+        if cur.start < prev.end:
+            found.append(Finding(f"entity {cur.id} [{cur.start}:{cur.end}] {cur.text!r} overlaps entity {prev.id} "
+                                 f"[{prev.start}:{prev.end}] {prev.text!r}", cur.id))
+
+    seen: set[tuple[str, str, str]] = set()
+    for i, rel in enumerate(doc.relations):
+        found.extend(_relation_findings(i, rel, ids, gold))
+        key = (rel.label, rel.head, rel.tail)
+        if key in seen:
+            found.append(Finding(f"relation {rel.head} {rel.label} {rel.tail} is given twice", relation_index=i))
+        seen.add(key)
+    found.extend(_cycle_findings(doc))
+    return found
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        _dt.date.fromisoformat(value[:10])
+        if len(value) > 10:
+            _dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _entity_findings(ent: Entity, text: str, gold: bool) -> list[Finding]:
+    out: list[Finding] = []
+    name = f"entity {ent.id}"
+    if not isinstance(ent.id, str) or not ent.id:
+        out.append(Finding("an entity has no id", ent.id))
+    if ent.label not in ENTITY_LABELS:
+        out.append(Finding(f"{name} has unknown label {ent.label!r} (known: {', '.join(ENTITY_LABELS)})", ent.id))
+    if not (isinstance(ent.start, int) and isinstance(ent.end, int)) or isinstance(ent.start, bool):
+        out.append(Finding(f"{name} offsets must be integers, got {ent.start!r}..{ent.end!r}", ent.id))
+        return out
+    if not 0 <= ent.start < ent.end <= len(text):
+        out.append(Finding(f"{name} offsets [{ent.start}:{ent.end}] are outside the text (length {len(text)}) "
+                           f"or empty", ent.id))
+        return out
+    actual = text[ent.start:ent.end]
+    if actual != ent.text:
+        out.append(Finding(f"{name} text {ent.text!r} does not match the text at [{ent.start}:{ent.end}], "
+                           f"which is {actual!r}", ent.id))
+    elif gold and (_is_edge_bad(actual[0]) or _is_edge_bad(actual[-1])):
+        out.append(Finding(f"{name} {actual!r} starts or ends with white space or punctuation", ent.id))
+    if ent.label in CASUALTY_LABELS:
+        if ent.value is not None and (not isinstance(ent.value, int) or isinstance(ent.value, bool)
+                                      or ent.value < 0):
+            out.append(Finding(f"{name} value must be a non-negative integer or null, got {ent.value!r}", ent.id))
+    elif ent.value is not None:
+        out.append(Finding(f"{name} is {ent.label}, which carries no value (got {ent.value!r})", ent.id))
+    if gold and ent.score is not None:
+        out.append(Finding(f"{name} has a score; gold annotations carry none", ent.id))
+    return out
+
+
+def _relation_findings(i: int, rel: Relation, ids: dict[str, Entity], gold: bool) -> list[Finding]:
+    out: list[Finding] = []
+    desc = f"relation {rel.head} {rel.label} {rel.tail}"
+    sig = RELATION_SIGNATURES.get(rel.label)
+    if sig is None:
+        out.append(Finding(f"{desc} has unknown label {rel.label!r} (known: {', '.join(RELATION_LABELS)})",
+                           relation_index=i))
+    for role, ref in (("head", rel.head), ("tail", rel.tail)):
+        if ref not in ids:
+            out.append(Finding(f"{desc}: {role} {ref!r} is not an entity of this document", relation_index=i))
+    if rel.head == rel.tail:
+        out.append(Finding(f"{desc} joins an entity to itself", relation_index=i))
+    if sig is not None and rel.head in ids and rel.tail in ids:
+        h, t = ids[rel.head].label, ids[rel.tail].label
+        if not sig.allows(h, t):
+            allowed = ", ".join(allowed_relations(h, t)) or "none"
+            out.append(Finding(f"{desc}: {rel.label} cannot go from {h} to {t} (allowed here: {allowed})",
+                               relation_index=i))
+    if gold and rel.score is not None:
+        out.append(Finding(f"{desc} has a score; gold annotations carry none", relation_index=i))
+    return out
+
+
+def _cycle_findings(doc: Document) -> list[Finding]:
+    """PART_OF and SAME_AS must not loop: totals (rule 4.7) follow these links."""
+    edges: dict[str, list[str]] = {}
+    for rel in doc.relations:
+        if rel.label in ("PART_OF", "SAME_AS"):
+            edges.setdefault(rel.head, []).append(rel.tail)
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(node: str) -> str | None:
+        state[node] = 1
+        for nxt in edges.get(node, ()):
+            if state.get(nxt) == 1:
+                return nxt
+            if state.get(nxt) is None and (hit := visit(nxt)):
+                return hit
+        state[node] = 2
+        return None
+
+    for start in list(edges):
+        if state.get(start) is None and (hit := visit(start)):
+            return [Finding(f"PART_OF/SAME_AS relations form a loop through entity {hit}", hit)]
+    return []
+
+
+# ---------------------------------------------------------------------------------------------- totals
+
+def casualty_totals(entities: Iterable[Entity], relations: Iterable[Relation]) -> dict[str, int]:
+    """A report's total per casualty label, by guidelines rule 4.7.
+
+    The total sums est(c) over the mentions c that have no outgoing PART_OF or SAME_AS; est(c) is c's value,
+    or where that is null the sum of est(p) over the mentions p that are PART_OF c. A stated total wins over
+    its breakdown, so the parts of a valued count are never added on top of it.
+    """
+    entities = list(entities)
+    by_id = {e.id: e for e in entities}
+    has_out: set[str] = set()
+    parts: dict[str, list[str]] = {}
+    for rel in relations:
+        if rel.label in ("PART_OF", "SAME_AS") and rel.head in by_id and rel.tail in by_id:
+            has_out.add(rel.head)
+            if rel.label == "PART_OF":
+                parts.setdefault(rel.tail, []).append(rel.head)
+
+    def est(entity_id: str, path: frozenset[str]) -> int:
+        ent = by_id[entity_id]
+        if ent.value is not None:
+            return ent.value
+        return sum(est(p, path | {entity_id}) for p in parts.get(entity_id, ()) if p not in path)
+
+    totals = {label: 0 for label in CASUALTY_LABELS}
+    for ent in entities:
+        if ent.label in CASUALTY_LABELS and ent.id not in has_out:
+            totals[ent.label] += est(ent.id, frozenset())
+    return totals
