@@ -249,7 +249,7 @@ def _entity_findings(ent: Entity, text: str, gold: bool) -> list[Finding]:
         if ent.value is not None and (not isinstance(ent.value, int) or isinstance(ent.value, bool)
                                       or ent.value < 0):
             out.append(Finding(f"{name} value must be a non-negative integer or null, got {ent.value!r}", ent.id))
-    elif ent.value is not None:
+    elif ent.label in ENTITY_LABELS and ent.value is not None:
         out.append(Finding(f"{name} is {ent.label}, which carries no value (got {ent.value!r})", ent.id))
     if gold and ent.score is not None:
         out.append(Finding(f"{name} has a score; gold annotations carry none", ent.id))
@@ -270,7 +270,8 @@ def _relation_findings(i: int, rel: Relation, ids: dict[str, Entity], gold: bool
         out.append(Finding(f"{desc} joins an entity to itself", relation_index=i))
     if sig is not None and rel.head in ids and rel.tail in ids:
         h, t = ids[rel.head].label, ids[rel.tail].label
-        if not sig.allows(h, t):
+        # an unknown entity label is reported once, on the entity, not again on each of its relations
+        if h in ENTITY_LABELS and t in ENTITY_LABELS and not sig.allows(h, t):
             allowed = ", ".join(allowed_relations(h, t)) or "none"
             out.append(Finding(f"{desc}: {rel.label} cannot go from {h} to {t} (allowed here: {allowed})",
                                relation_index=i))
