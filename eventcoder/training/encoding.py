@@ -1,0 +1,195 @@
+"""Documents → model inputs: sub-word BIO tags, overlapping windows, relation candidates.
+
+Character spans are aligned to sub-words through the fast tokenizer's offset mapping, so nothing here
+assumes spaces between words or any script. A report is tokenised once, whole, and the token sequence is cut
+into windows of `window_length` tokens that overlap by `window_stride` tokens: nothing is truncated, and an
+entity no longer than the overlap lies wholly inside at least one window. In a window that cuts an entity,
+the cut entity's tokens are ignored by the loss (the neighbouring window holds it whole).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from ..schema import ENTITY_LABELS, RELATION_LABELS, Document, allowed_relations
+
+TAGS: tuple[str, ...] = ("O",) + tuple(f"{p}-{label}" for label in ENTITY_LABELS for p in ("B", "I"))
+TAG_IDS = {tag: i for i, tag in enumerate(TAGS)}
+RELATION_CLASSES: tuple[str, ...] = ("none",) + RELATION_LABELS  # class 0: the pair is not related
+IGNORE = -100
+
+
+@dataclass(frozen=True)
+class EncodingConfig:
+    window_length: int = 256  # sub-words per window, special tokens included
+    window_stride: int = 64  # sub-words shared by consecutive windows
+    max_pair_distance: int = 200  # sub-words between two spans beyond which no relation is scored
+
+
+@dataclass
+class WindowSpan:
+    """An entity wholly inside a window, in window token positions (end exclusive)."""
+
+    entity_id: str
+    label: str
+    token_start: int
+    token_end: int
+
+
+@dataclass
+class Window:
+    doc_id: str
+    input_ids: list[int]
+    char_offsets: list[tuple[int, int]]  # per token, into the document text; (0, 0) for special tokens
+    tag_ids: list[int]  # IGNORE for special tokens and cut entities
+    # Labels the document's source did not annotate: outside gold spans their tags stay possible (partial
+    # annotation), so the loss marginalises over {O} ∪ {B-X, I-X : X open} instead of forcing O.
+    open_labels: tuple[str, ...] = ()
+    spans: list[WindowSpan] = field(default_factory=list)
+    pairs: list[tuple[int, int, int]] = field(default_factory=list)  # (head span, tail span, relation class)
+
+
+@dataclass
+class EncodingReport:
+    """What alignment could not represent exactly; reported, never hidden."""
+
+    entities: int = 0
+    misaligned: list[tuple[str, str, str]] = field(default_factory=list)  # (doc id, entity id, text)
+    entities_in_no_window: int = 0
+    relations: int = 0
+    relations_in_no_window: int = 0
+
+
+def encode_documents(documents: Iterable[Document], tokenizer, config: EncodingConfig,
+                     report: EncodingReport | None = None) -> list[Window]:
+    report = report if report is not None else EncodingReport()
+    windows: list[Window] = []
+    for doc in documents:
+        windows.extend(encode_document(doc, tokenizer, config, report))
+    return windows
+
+
+def token_windows(n_tokens: int, config: EncodingConfig, n_special: int = 2) -> list[tuple[int, int]]:
+    """[start, end) token ranges covering n_tokens with the configured length and overlap."""
+    width = config.window_length - n_special
+    if width <= config.window_stride:
+        raise ValueError(f"window_length {config.window_length} leaves no room beyond window_stride "
+                         f"{config.window_stride}")
+    ranges, start = [], 0
+    while True:
+        end = min(start + width, n_tokens)
+        ranges.append((start, end))
+        if end >= n_tokens:
+            return ranges
+        start = end - config.window_stride
+
+
+def tokenize_text(text: str, tokenizer) -> tuple[list[int], list[tuple[int, int]]]:
+    """Sub-word ids and character offsets of the whole text, without special tokens."""
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False)
+    return list(enc["input_ids"]), [tuple(o) for o in enc["offset_mapping"]]
+
+
+def entity_token_range(offsets: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    """Tokens whose characters overlap [start, end); None if none do."""
+    inside = [i for i, (s, e) in enumerate(offsets) if s < end and start < e]
+    return (inside[0], inside[-1] + 1) if inside else None
+
+
+def encode_document(doc: Document, tokenizer, config: EncodingConfig, report: EncodingReport) -> list[Window]:
+    ids, offsets = tokenize_text(doc.text, tokenizer)
+    token_tags = [TAG_IDS["O"]] * len(ids)
+    ranges: dict[str, tuple[int, int]] = {}
+    for ent in sorted(doc.entities, key=lambda e: e.start):
+        report.entities += 1
+        rng = entity_token_range(offsets, ent.start, ent.end)
+        if rng is None:
+            report.misaligned.append((doc.id, ent.id, ent.text))
+            continue
+        if offsets[rng[0]][0] < ent.start or offsets[rng[1] - 1][1] > ent.end:
+            # a boundary inside a sub-word: the tags cover the whole sub-word (e.g. an Arabic clitic)
+            report.misaligned.append((doc.id, ent.id, ent.text))
+        ranges[ent.id] = rng
+        token_tags[rng[0]] = TAG_IDS[f"B-{ent.label}"]
+        for i in range(rng[0] + 1, rng[1]):
+            token_tags[i] = TAG_IDS[f"I-{ent.label}"]
+    open_labels = () if doc.annotated_labels is None else tuple(
+        label for label in ENTITY_LABELS if label not in doc.annotated_labels)
+    gold = {(r.head, r.tail): RELATION_CLASSES.index(r.label) for r in doc.relations}
+    report.relations += len(doc.relations)
+    covered_entities: set[str] = set()
+    covered_relations: set[tuple[str, str]] = set()
+    labels = {e.id: e.label for e in doc.entities}
+    windows = []
+    for w_start, w_end in token_windows(len(ids), config):
+        tags = [IGNORE] + token_tags[w_start:w_end] + [IGNORE]
+        spans: list[WindowSpan] = []
+        for ent_id, (s, e) in ranges.items():
+            if s >= w_start and e <= w_end:
+                spans.append(WindowSpan(ent_id, labels[ent_id], s - w_start + 1, e - w_start + 1))
+                covered_entities.add(ent_id)
+            elif s < w_end and e > w_start:  # cut by the window edge: whole in a neighbouring window
+                for i in range(max(s, w_start), min(e, w_end)):
+                    tags[i - w_start + 1] = IGNORE
+        pairs = _candidate_pairs(spans, gold, config, partial=doc.annotated_labels is not None)
+        covered_relations.update((spans[h].entity_id, spans[t].entity_id) for h, t, c in pairs if c)
+        windows.append(Window(doc.id, [tokenizer.cls_token_id] + ids[w_start:w_end] + [tokenizer.sep_token_id],
+                              [(0, 0)] + offsets[w_start:w_end] + [(0, 0)], tags, open_labels, spans, pairs))
+    report.entities_in_no_window += sum(1 for e in doc.entities if e.id in ranges and e.id not in covered_entities)
+    report.relations_in_no_window += sum(1 for key in gold if key not in covered_relations)
+    return windows
+
+
+def _candidate_pairs(spans: list[WindowSpan], gold: dict[tuple[str, str], int], config: EncodingConfig,
+                     partial: bool) -> list[tuple[int, int, int]]:
+    """Ordered span pairs the schema allows, labelled with their gold relation class (0 = none).
+
+    In partially annotated documents a missing relation is not evidence of no relation, so only the gold
+    pairs are kept there.
+    """
+    pairs = []
+    for h, head in enumerate(spans):
+        for t, tail in enumerate(spans):
+            if h == t or not allowed_relations(head.label, tail.label):
+                continue
+            distance = max(tail.token_start - head.token_end, head.token_start - tail.token_end, 0)
+            if distance > config.max_pair_distance:
+                continue
+            cls = gold.get((head.entity_id, tail.entity_id), 0)
+            if cls or not partial:
+                pairs.append((h, t, cls))
+    return pairs
+
+
+def decode_tags(tag_ids: Sequence[int], char_offsets: Sequence[tuple[int, int]], text: str
+                ) -> list[tuple[str, int, int]]:
+    """Token tags → character spans (label, start, end), strict IOB2: an I- without its B- starts nothing.
+
+    The span runs from its first token's first character to its last token's last character, trimmed of
+    white space (sentencepiece's word-initial marker can sit on a space).
+    """
+    spans: list[tuple[str, int, int]] = []
+    current: list | None = None
+    for tag_id, (s, e) in zip(tag_ids, char_offsets):
+        tag = TAGS[tag_id] if tag_id >= 0 else "O"
+        if s == e:  # special tokens carry no characters
+            tag = "O"
+        if tag.startswith("B-") or tag == "O" or (current and tag[2:] != current[0]) or (
+                tag.startswith("I-") and current is None):
+            if current:
+                spans.append(tuple(current))
+            current = [tag[2:], s, e] if tag.startswith("B-") else None
+        else:
+            current[2] = e
+    if current:
+        spans.append(tuple(current))
+    out = []
+    for label, s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            out.append((label, s, e))
+    return out

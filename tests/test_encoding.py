@@ -1,0 +1,92 @@
+from eventcoder.schema import Document, Entity, Relation
+from eventcoder.training.encoding import (IGNORE, RELATION_CLASSES, TAGS, EncodingConfig, EncodingReport,
+                                          decode_tags, encode_document, token_windows)
+
+from samples import mark, multilingual
+
+
+def spans_of(doc):
+    return sorted((e.label, e.start, e.end) for e in doc.entities)
+
+
+def decoded(windows, doc):
+    found = set()
+    for w in windows:
+        tags = [t if t != IGNORE else 0 for t in w.tag_ids]
+        found.update(decode_tags(tags, w.char_offsets, doc.text))
+    return sorted(found)
+
+
+def test_windows_cover_everything_with_the_configured_overlap():
+    cfg = EncodingConfig(window_length=12, window_stride=4)
+    ranges = token_windows(30, cfg)
+    assert ranges[0] == (0, 10) and ranges[-1][1] == 30
+    assert all(b[0] == a[1] - 4 for a, b in zip(ranges, ranges[1:]))
+    assert token_windows(5, cfg) == [(0, 5)]
+
+
+def test_spans_survive_tags_and_back_in_every_script(wordpiece_tokenizer):
+    for doc in multilingual():
+        report = EncodingReport()
+        windows = encode_document(doc, wordpiece_tokenizer, EncodingConfig(), report)
+        assert len(windows) == 1
+        widened = {e.id for _, e_id, _ in report.misaligned for e in doc.entities if e.id == e_id}
+        exact = sorted((e.label, e.start, e.end) for e in doc.entities if e.id not in widened)
+        assert [s for s in decoded(windows, doc) if s in exact] == exact, doc.id
+
+
+def test_a_boundary_inside_a_sub_word_is_reported_and_widened_to_it(wordpiece_tokenizer):
+    doc = multilingual()[1]  # `لقوات النظام`: the span leaves out the fused preposition ل
+    report = EncodingReport()
+    windows = encode_document(doc, wordpiece_tokenizer, EncodingConfig(), report)
+    assert report.misaligned == [("ar-test-1", "a2", "قوات النظام")]
+    actor = doc.entity("a2")
+    assert ("ACTOR", actor.start - 1, actor.end) in decoded(windows, doc)
+
+
+def test_long_report_in_small_windows_loses_nothing(wordpiece_tokenizer):
+    doc = multilingual()[0]
+    report = EncodingReport()
+    windows = encode_document(doc, wordpiece_tokenizer, EncodingConfig(window_length=16, window_stride=8), report)
+    assert len(windows) > 3
+    assert all(len(w.input_ids) <= 16 for w in windows)
+    assert report.entities_in_no_window == 0
+    assert decoded(windows, doc) == spans_of(doc)
+
+
+def test_relation_candidates_follow_the_signatures(wordpiece_tokenizer):
+    doc = multilingual()[0]
+    (window,) = encode_document(doc, wordpiece_tokenizer, EncodingConfig(), EncodingReport())
+    labelled = {(window.spans[h].entity_id, window.spans[t].entity_id): RELATION_CLASSES[c] for h, t, c in window.pairs}
+    assert labelled[("k1", "a1")] == "VICTIM" and labelled[("c1", "a2")] == "PERPETRATOR"
+    assert labelled[("a1", "a2")] == "none"  # ACTOR-ACTOR pair allowed, not related
+    assert ("l1", "k1") not in labelled  # LOCATION cannot head any relation
+    assert sum(c > 0 for _, _, c in window.pairs) == len(doc.relations)
+
+
+def test_partial_documents_leave_other_labels_open_and_keep_only_gold_pairs(wordpiece_tokenizer):
+    doc = multilingual()[3]  # annotates LOCATION only
+    (window,) = encode_document(doc, wordpiece_tokenizer, EncodingConfig(), EncodingReport())
+    assert "LOCATION" not in window.open_labels and "ACTOR" in window.open_labels
+    assert window.pairs == []
+
+
+def test_cut_entity_is_ignored_in_the_window_that_cuts_it(wordpiece_tokenizer):
+    text = "x " * 6 + "Hayat Tahrir al-Sham attacked"
+    doc = Document("d", "en", text, [mark(text, "Hayat Tahrir al-Sham", "ACTOR", "a")])
+    windows = encode_document(doc, wordpiece_tokenizer, EncodingConfig(window_length=14, window_stride=10),
+                              EncodingReport())
+    whole = [w for w in windows if w.spans]
+    cut = [w for w in windows if not w.spans and any(s < 32 and e > 12 for s, e in w.char_offsets[1:-1])]
+    assert whole and cut
+    for w in cut:
+        inside = [t for t, (s, e) in zip(w.tag_ids, w.char_offsets) if s >= 12 and e <= 32 and e > s]
+        assert inside and all(t == IGNORE for t in inside)
+
+
+def test_decoding_is_strict_iob2():
+    text = "aa bb cc"
+    offsets = [(0, 2), (3, 5), (6, 8)]
+    i_actor, b_loc, i_loc = TAGS.index("I-ACTOR"), TAGS.index("B-LOCATION"), TAGS.index("I-LOCATION")
+    assert decode_tags([i_actor, b_loc, i_loc], offsets, text) == [("LOCATION", 3, 8)]
+    assert decode_tags([b_loc, i_actor, i_loc], offsets, text) == [("LOCATION", 0, 2)]
