@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+import torch
+
 from ..schema import ENTITY_LABELS, RELATION_LABELS, Document, allowed_relations
 
 TAGS: tuple[str, ...] = ("O",) + tuple(f"{p}-{label}" for label in ENTITY_LABELS for p in ("B", "I"))
@@ -59,6 +61,50 @@ class EncodingReport:
     entities_in_no_window: int = 0
     relations: int = 0
     relations_in_no_window: int = 0
+
+
+@dataclass
+class Batch:
+    input_ids: torch.Tensor  # [B, T]
+    attention_mask: torch.Tensor  # [B, T]
+    allowed_tags: torch.Tensor | None = None  # [B, T, n_tags] bool; all False where the loss ignores a token
+    spans: torch.Tensor | None = None  # [S, 3] (batch row, token start, token end)
+    span_labels: torch.Tensor | None = None  # [S] index into ENTITY_LABELS
+    pairs: torch.Tensor | None = None  # [P, 2] indices into spans (head, tail)
+    pair_classes: torch.Tensor | None = None  # [P] index into RELATION_CLASSES (training only)
+
+    def to(self, device) -> "Batch":
+        return Batch(*(t.to(device) if isinstance(t, torch.Tensor) else t for t in
+                       (self.input_ids, self.attention_mask, self.allowed_tags, self.spans, self.span_labels,
+                        self.pairs, self.pair_classes)))
+
+
+def collate_windows(windows: Sequence[Window], pad_token_id: int) -> Batch:
+    """Pad a list of windows to the longest one (dynamic padding) and flatten their spans and pairs."""
+    length = max(len(w.input_ids) for w in windows)
+    input_ids = torch.full((len(windows), length), pad_token_id, dtype=torch.long)
+    attention_mask = torch.zeros((len(windows), length), dtype=torch.long)
+    allowed = torch.zeros((len(windows), length, len(TAGS)), dtype=torch.bool)
+    spans, span_labels, pairs, pair_classes = [], [], [], []
+    for row, w in enumerate(windows):
+        n = len(w.input_ids)
+        input_ids[row, :n] = torch.tensor(w.input_ids)
+        attention_mask[row, :n] = 1
+        open_tags = [TAG_IDS[f"{p}-{label}"] for label in w.open_labels for p in ("B", "I")]
+        for i, tag in enumerate(w.tag_ids):
+            if tag == IGNORE:
+                continue
+            allowed[row, i, tag] = True
+            if tag == TAG_IDS["O"] and open_tags:
+                allowed[row, i, open_tags] = True
+        base = len(spans)
+        spans += [(row, s.token_start, s.token_end) for s in w.spans]
+        span_labels += [ENTITY_LABELS.index(s.label) for s in w.spans]
+        pairs += [(base + h, base + t) for h, t, _ in w.pairs]
+        pair_classes += [c for _, _, c in w.pairs]
+    as_long = lambda x, width: torch.tensor(x, dtype=torch.long).reshape(-1, width)  # noqa: E731
+    return Batch(input_ids, attention_mask, allowed, as_long(spans, 3), as_long(span_labels, 1).squeeze(1),
+                 as_long(pairs, 2), as_long(pair_classes, 1).squeeze(1))
 
 
 def encode_documents(documents: Iterable[Document], tokenizer, config: EncodingConfig,

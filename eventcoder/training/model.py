@@ -1,0 +1,184 @@
+"""The joint model: one encoder pass feeds a BIO tag head and a relation head.
+
+    tokens ─► encoder ─► hidden ─┬─► tag_head ─► BIO logits ─► constrained Viterbi ─► spans
+                                 └─► span pooling ─► [h; t; h∘t; label(h); label(t); distance] ─► relation_head
+
+The relation head scores ordered pairs of spans (gold spans in training, predicted spans at inference) that
+the schema allows. A saved model is a directory: `model.safetensors` (all weights), the encoder's
+`config.json`, the tokenizer files, and `eventcoder.json` (label maps, backbone reference, the configs it was
+trained with) — loadable without the backbone that it started from.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from ..schema import ENTITY_LABELS
+from .encoding import RELATION_CLASSES, TAGS, Batch
+
+MODEL_FILE = "model.safetensors"
+META_FILE = "eventcoder.json"
+# token distance between two spans → bucket; finer where distances are short and most relations live
+_DISTANCE_EDGES = (0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128)
+
+
+@dataclass
+class ModelConfig:
+    dropout: float = 0.1
+    relation_hidden: int = 256
+    label_embedding_dim: int = 32
+    distance_embedding_dim: int = 32
+    relation_loss_weight: float = 1.0
+
+
+@dataclass
+class Output:
+    loss: torch.Tensor | None
+    tag_logits: torch.Tensor
+    relation_logits: torch.Tensor | None
+    tag_loss: torch.Tensor | None = None
+    relation_loss: torch.Tensor | None = None
+
+
+def distance_bucket(distance: torch.Tensor) -> torch.Tensor:
+    edges = torch.tensor(_DISTANCE_EDGES, device=distance.device)
+    return torch.bucketize(distance.abs(), edges, right=True) - 1 + (distance < 0) * len(_DISTANCE_EDGES)
+
+
+class EventCoderModel(nn.Module):
+    def __init__(self, encoder: nn.Module, config: ModelConfig | None = None, meta: dict | None = None):
+        super().__init__()
+        self.config = config or ModelConfig()
+        self.meta = meta or {}  # backbone reference and training configs, saved alongside the weights
+        self.encoder = encoder
+        hidden = encoder.config.hidden_size
+        self.dropout = nn.Dropout(self.config.dropout)
+        self.tag_head = nn.Linear(hidden, len(TAGS))
+        self.label_embedding = nn.Embedding(len(ENTITY_LABELS), self.config.label_embedding_dim)
+        self.distance_embedding = nn.Embedding(2 * len(_DISTANCE_EDGES), self.config.distance_embedding_dim)
+        pair_dim = 3 * hidden + 2 * self.config.label_embedding_dim + self.config.distance_embedding_dim
+        self.relation_head = nn.Sequential(nn.Linear(pair_dim, self.config.relation_hidden), nn.GELU(),
+                                           nn.Dropout(self.config.dropout),
+                                           nn.Linear(self.config.relation_hidden, len(RELATION_CLASSES)))
+        self.register_buffer("transitions_allowed", _bio_transitions(), persistent=False)
+
+    def forward(self, batch: Batch) -> Output:
+        hidden = self.encoder(input_ids=batch.input_ids, attention_mask=batch.attention_mask).last_hidden_state
+        hidden = self.dropout(hidden)
+        tag_logits = self.tag_head(hidden)
+        relation_logits = None
+        if batch.pairs is not None and batch.pairs.numel():
+            relation_logits = self.score_pairs(hidden, batch.spans, batch.span_labels, batch.pairs)
+        tag_loss = relation_loss = loss = None
+        if batch.allowed_tags is not None:
+            tag_loss = _partial_label_loss(tag_logits, batch.allowed_tags)
+            loss = tag_loss
+            if relation_logits is not None and batch.pair_classes is not None:
+                relation_loss = nn.functional.cross_entropy(relation_logits.float(), batch.pair_classes)
+                loss = loss + self.config.relation_loss_weight * relation_loss
+        return Output(loss, tag_logits, relation_logits, tag_loss, relation_loss)
+
+    def score_pairs(self, hidden: torch.Tensor, spans: torch.Tensor, span_labels: torch.Tensor,
+                    pairs: torch.Tensor) -> torch.Tensor:
+        pooled = _mean_pool_spans(hidden, spans)
+        head, tail = pairs[:, 0], pairs[:, 1]
+        # signed gap in tokens: positive when the head comes first
+        gap = torch.where(spans[head, 2] <= spans[tail, 1], spans[tail, 1] - spans[head, 2],
+                          -(spans[head, 1] - spans[tail, 2]).clamp(min=0))
+        features = torch.cat([pooled[head], pooled[tail], pooled[head] * pooled[tail],
+                              self.label_embedding(span_labels[head]), self.label_embedding(span_labels[tail]),
+                              self.distance_embedding(distance_bucket(gap))], dim=-1)
+        return self.relation_head(features)
+
+    def decode_tags(self, tag_logits: torch.Tensor, attention_mask: torch.Tensor) -> list[list[int]]:
+        """Best tag sequence per row under BIO constraints (an I-X only after B-X or I-X)."""
+        log_probs = tag_logits.float().log_softmax(-1)
+        blocked = (~self.transitions_allowed).float() * -1e4
+        out = []
+        for row, mask in zip(log_probs, attention_mask.bool()):
+            out.append(_viterbi(row[mask], blocked))
+        return out
+
+    # ------------------------------------------------------------------------------------------ persistence
+
+    def save_pretrained(self, directory: str | Path, tokenizer=None) -> Path:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        state = {k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}
+        save_file(state, directory / MODEL_FILE)
+        self.encoder.config.save_pretrained(directory)
+        if tokenizer is not None:
+            tokenizer.save_pretrained(directory)
+        meta = {"tags": list(TAGS), "relation_classes": list(RELATION_CLASSES), "model": asdict(self.config),
+                **self.meta}
+        (directory / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+        return directory
+
+    @classmethod
+    def from_pretrained(cls, directory: str | Path, device: str | torch.device = "cpu") -> "EventCoderModel":
+        from transformers import AutoConfig, AutoModel
+
+        directory = Path(directory)
+        if not (directory / MODEL_FILE).exists() or not (directory / META_FILE).exists():
+            raise FileNotFoundError(f"{directory} is not an eventcoder model (no {MODEL_FILE} / {META_FILE})")
+        meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+        if meta.get("tags") != list(TAGS) or meta.get("relation_classes") != list(RELATION_CLASSES):
+            raise ValueError(f"{directory} was trained with other labels ({meta.get('tags')}); this eventcoder "
+                             f"uses {list(TAGS)}")
+        encoder = AutoModel.from_config(AutoConfig.from_pretrained(directory), add_pooling_layer=False)
+        extra = {k: v for k, v in meta.items() if k not in ("tags", "relation_classes", "model")}
+        model = cls(encoder, ModelConfig(**meta["model"]), extra)
+        model.load_state_dict(load_file(directory / MODEL_FILE, device=str(device)))
+        return model.to(device).eval()
+
+
+def _bio_transitions() -> torch.Tensor:
+    """allowed[i, j]: tag j may follow tag i."""
+    allowed = torch.ones(len(TAGS), len(TAGS), dtype=torch.bool)
+    for j, tag in enumerate(TAGS):
+        if tag.startswith("I-"):
+            for i, prev in enumerate(TAGS):
+                allowed[i, j] = prev[2:] == tag[2:] and prev != "O"
+    return allowed
+
+
+def _viterbi(log_probs: torch.Tensor, blocked: torch.Tensor) -> list[int]:
+    start_blocked = torch.tensor([-1e4 if t.startswith("I-") else 0.0 for t in TAGS], device=log_probs.device)
+    score = log_probs[0] + start_blocked
+    back = []
+    for step in log_probs[1:]:
+        total = score.unsqueeze(1) + blocked  # [prev, next]
+        best, idx = total.max(0)
+        back.append(idx)
+        score = best + step
+    path = [int(score.argmax())]
+    for idx in reversed(back):
+        path.append(int(idx[path[-1]]))
+    path.reverse()
+    return path
+
+
+def _partial_label_loss(logits: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
+    """−log Σ_{allowed} p(tag): cross-entropy where one tag is allowed, the marginal where several are
+    (labels the source did not annotate), and nothing where none is (ignored tokens)."""
+    logits = logits.float()
+    counted = allowed.any(-1)
+    if not counted.any():
+        return logits.sum() * 0.0
+    log_z = logits.logsumexp(-1)
+    log_allowed = logits.masked_fill(~allowed, float("-inf")).logsumexp(-1)
+    return (log_z - log_allowed)[counted].mean()
+
+
+def _mean_pool_spans(hidden: torch.Tensor, spans: torch.Tensor) -> torch.Tensor:
+    """Mean of each span's token vectors, by prefix sums (one pass, no Python loop over spans)."""
+    prefix = torch.nn.functional.pad(hidden.float().cumsum(1), (0, 0, 1, 0))  # [B, T+1, H]
+    rows, starts, ends = spans[:, 0], spans[:, 1], spans[:, 2]
+    total = prefix[rows, ends] - prefix[rows, starts]
+    return (total / (ends - starts).clamp(min=1).unsqueeze(-1)).to(hidden.dtype)

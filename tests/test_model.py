@@ -1,0 +1,75 @@
+import torch
+from transformers import BertConfig, BertModel
+
+from eventcoder.training.encoding import (TAG_IDS, TAGS, EncodingConfig, EncodingReport, collate_windows,
+                                          encode_documents)
+from eventcoder.training.model import EventCoderModel, _partial_label_loss
+
+from samples import multilingual
+
+
+def tiny_model(tokenizer, seed=0):
+    torch.manual_seed(seed)
+    encoder = BertModel(BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                                   intermediate_size=64, max_position_embeddings=512), add_pooling_layer=False)
+    return EventCoderModel(encoder, meta={"backbone": "tiny"})
+
+
+def batch_of(tokenizer):
+    windows = encode_documents(multilingual(), tokenizer, EncodingConfig(), EncodingReport())
+    return collate_windows(windows, tokenizer.pad_token_id)
+
+
+def test_collate_pads_dynamically_and_opens_unannotated_labels(wordpiece_tokenizer):
+    batch = batch_of(wordpiece_tokenizer)
+    assert batch.input_ids.shape[1] == int(batch.attention_mask.sum(1).max())
+    partial_row = 3  # the German document annotates LOCATION only
+    o_tokens = batch.allowed_tags[partial_row, :, TAG_IDS["O"]]
+    assert batch.allowed_tags[partial_row][o_tokens][:, TAG_IDS["B-ACTOR"]].all()
+    assert not batch.allowed_tags[partial_row][o_tokens][:, TAG_IDS["B-LOCATION"]].any()
+    full_row = 0
+    assert (batch.allowed_tags[full_row].sum(-1) <= 1).all()  # fully annotated: one tag or ignored
+
+
+def test_partial_label_loss_is_cross_entropy_when_one_tag_is_allowed():
+    logits = torch.randn(1, 4, len(TAGS))
+    gold = torch.tensor([[0, 3, 4, 0]])
+    allowed = torch.nn.functional.one_hot(gold, len(TAGS)).bool()
+    expected = torch.nn.functional.cross_entropy(logits.view(-1, len(TAGS)), gold.view(-1))
+    assert torch.allclose(_partial_label_loss(logits, allowed), expected)
+    allowed[:] = True  # everything allowed: nothing to learn
+    assert _partial_label_loss(logits, allowed).abs() < 1e-6
+
+
+def test_training_steps_reduce_both_losses(wordpiece_tokenizer):
+    model = tiny_model(wordpiece_tokenizer)
+    batch = batch_of(wordpiece_tokenizer)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    first = model(batch)
+    for _ in range(30):
+        out = model(batch)
+        out.loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+    last = model(batch)
+    assert last.tag_loss < first.tag_loss * 0.5 and last.relation_loss < first.relation_loss * 0.5
+
+
+def test_constrained_decoding_never_starts_with_inside(wordpiece_tokenizer):
+    model = tiny_model(wordpiece_tokenizer)
+    logits = torch.full((1, 5, len(TAGS)), -5.0)
+    logits[0, :, TAG_IDS["I-ACTOR"]] = 5.0  # greedy decoding would give I-ACTOR everywhere
+    logits[0, :, TAG_IDS["B-ACTOR"]] = 4.0
+    (path,) = model.decode_tags(logits, torch.ones(1, 5))
+    assert [TAGS[t] for t in path] == ["B-ACTOR"] + ["I-ACTOR"] * 4
+
+
+def test_save_and_load_give_the_same_outputs(tmp_path, wordpiece_tokenizer):
+    model = tiny_model(wordpiece_tokenizer).eval()
+    batch = batch_of(wordpiece_tokenizer)
+    model.save_pretrained(tmp_path, wordpiece_tokenizer)
+    loaded = EventCoderModel.from_pretrained(tmp_path)
+    with torch.no_grad():
+        a, b = model(batch), loaded(batch)
+    assert torch.allclose(a.tag_logits, b.tag_logits) and torch.allclose(a.relation_logits, b.relation_logits)
+    assert loaded.meta["backbone"] == "tiny"
