@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..schema import (CASUALTY_LABELS, Document, Entity, Problem, ProblemSink, Relation, validate_document)
+from .paths import file_stem, input_files
 
 DRAFT_SUFFIX = ".draft"
 _HEADER_KEYS = ("id", "lang", "date", "source", "title", "labels")
@@ -218,10 +219,7 @@ def render_draft(doc: Document) -> str:
 
 def draft_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Draft files named directly, or found (recursively, sorted) under the folders named."""
-    found: list[Path] = []
-    for p in map(Path, paths):
-        found.extend(sorted(p.rglob(f"*{DRAFT_SUFFIX}")) if p.is_dir() else [p])
-    return found
+    return input_files(paths, (DRAFT_SUFFIX,))
 
 
 def read_drafts(paths: Iterable[str | Path], problems: list[Problem] | None = None) -> list[Document]:
@@ -245,11 +243,7 @@ def write_drafts(documents: Iterable[Document], folder: str | Path) -> list[Path
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for doc in documents:
-        path = folder / f"{_safe_name(doc.id)}{DRAFT_SUFFIX}"
+        path = folder / f"{file_stem(doc.id)}{DRAFT_SUFFIX}"
         path.write_text(render_draft(doc), encoding="utf-8")
         written.append(path)
     return written
-
-
-def _safe_name(doc_id: str) -> str:
-    return re.sub(r"[^\w.-]", "_", doc_id)
