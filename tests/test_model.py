@@ -3,7 +3,7 @@ from transformers import BertConfig, BertModel
 
 from eventcoder.training.encoding import (TAG_IDS, TAGS, EncodingConfig, EncodingReport, collate_windows,
                                           encode_documents)
-from eventcoder.training.model import EventCoderModel, _partial_label_loss
+from eventcoder.training.model import EventCoderModel, _partial_label_loss, viterbi_decode
 
 from samples import multilingual
 
@@ -55,13 +55,13 @@ def test_training_steps_reduce_both_losses(wordpiece_tokenizer):
     assert last.tag_loss < first.tag_loss * 0.5 and last.relation_loss < first.relation_loss * 0.5
 
 
-def test_constrained_decoding_never_starts_with_inside(wordpiece_tokenizer):
-    model = tiny_model(wordpiece_tokenizer)
-    logits = torch.full((1, 5, len(TAGS)), -5.0)
-    logits[0, :, TAG_IDS["I-ACTOR"]] = 5.0  # greedy decoding would give I-ACTOR everywhere
-    logits[0, :, TAG_IDS["B-ACTOR"]] = 4.0
-    (path,) = model.decode_tags(logits, torch.ones(1, 5))
-    assert [TAGS[t] for t in path] == ["B-ACTOR"] + ["I-ACTOR"] * 4
+def test_constrained_decoding_never_starts_with_inside():
+    logits = torch.full((5, len(TAGS)), -5.0)
+    logits[:, TAG_IDS["I-ACTOR"]] = 5.0  # greedy decoding would give I-ACTOR everywhere
+    logits[:, TAG_IDS["B-ACTOR"]] = 4.0
+    logits[3, TAG_IDS["I-LOCATION"]] = 9.0  # and a label switch inside
+    path = [TAGS[t] for t in viterbi_decode(logits.log_softmax(-1))]
+    assert path[:3] == ["B-ACTOR", "I-ACTOR", "I-ACTOR"] and path[3] != "I-LOCATION"
 
 
 def test_save_and_load_give_the_same_outputs(tmp_path, wordpiece_tokenizer):

@@ -66,7 +66,6 @@ class EventCoderModel(nn.Module):
         self.relation_head = nn.Sequential(nn.Linear(pair_dim, self.config.relation_hidden), nn.GELU(),
                                            nn.Dropout(self.config.dropout),
                                            nn.Linear(self.config.relation_hidden, len(RELATION_CLASSES)))
-        self.register_buffer("transitions_allowed", _bio_transitions(), persistent=False)
 
     def forward(self, batch: Batch) -> Output:
         hidden = self.encoder(input_ids=batch.input_ids, attention_mask=batch.attention_mask).last_hidden_state
@@ -95,15 +94,6 @@ class EventCoderModel(nn.Module):
                               self.label_embedding(span_labels[head]), self.label_embedding(span_labels[tail]),
                               self.distance_embedding(distance_bucket(gap))], dim=-1)
         return self.relation_head(features)
-
-    def decode_tags(self, tag_logits: torch.Tensor, attention_mask: torch.Tensor) -> list[list[int]]:
-        """Best tag sequence per row under BIO constraints (an I-X only after B-X or I-X)."""
-        log_probs = tag_logits.float().log_softmax(-1)
-        blocked = (~self.transitions_allowed).float() * -1e4
-        out = []
-        for row, mask in zip(log_probs, attention_mask.bool()):
-            out.append(_viterbi(row[mask], blocked))
-        return out
 
     # ------------------------------------------------------------------------------------------ persistence
 
@@ -139,7 +129,7 @@ class EventCoderModel(nn.Module):
 
 
 def _bio_transitions() -> torch.Tensor:
-    """allowed[i, j]: tag j may follow tag i."""
+    """allowed[i, j]: tag j may follow tag i (an I-X only after B-X or I-X)."""
     allowed = torch.ones(len(TAGS), len(TAGS), dtype=torch.bool)
     for j, tag in enumerate(TAGS):
         if tag.startswith("I-"):
@@ -148,20 +138,26 @@ def _bio_transitions() -> torch.Tensor:
     return allowed
 
 
-def _viterbi(log_probs: torch.Tensor, blocked: torch.Tensor) -> list[int]:
-    start_blocked = torch.tensor([-1e4 if t.startswith("I-") else 0.0 for t in TAGS], device=log_probs.device)
-    score = log_probs[0] + start_blocked
+_TRANSITION_PENALTY = (~_bio_transitions()).float() * -1e4
+_START_PENALTY = torch.tensor([-1e4 if t.startswith("I-") else 0.0 for t in TAGS])
+
+
+def viterbi_decode(log_probs: torch.Tensor) -> list[int]:
+    """The best tag sequence for one sequence of per-token log-probabilities [T, n_tags] under BIO
+    constraints, so that decoding never yields an I-X without its B-X."""
+    if log_probs.shape[0] == 0:
+        return []
+    log_probs = log_probs.float().cpu()
+    score = log_probs[0] + _START_PENALTY
     back = []
     for step in log_probs[1:]:
-        total = score.unsqueeze(1) + blocked  # [prev, next]
-        best, idx = total.max(0)
+        best, idx = (score.unsqueeze(1) + _TRANSITION_PENALTY).max(0)  # over the previous tag
         back.append(idx)
         score = best + step
     path = [int(score.argmax())]
     for idx in reversed(back):
         path.append(int(idx[path[-1]]))
-    path.reverse()
-    return path
+    return path[::-1]
 
 
 def _partial_label_loss(logits: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
