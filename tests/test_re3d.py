@@ -1,6 +1,7 @@
 import json
 
-from eventcoder.annotations.re3d import mentions_violence, read_re3d
+from eventcoder.annotations.public import mentions_violence
+from eventcoder.annotations.re3d import read_re3d
 
 TEXT = ("The Iraqi forces fought ISIL near the city of Mosul on Friday.\n"
         "We met the UN in Geneva on Monday.\n"

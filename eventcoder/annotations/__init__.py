@@ -15,6 +15,8 @@ from .drafts import DRAFT_SUFFIX, read_drafts
 from .jsonl import read_jsonl
 from .labelstudio import read_labelstudio, write_labelstudio
 from .paths import PathArgument
+from .public import ConversionSummary, read_cameo, read_germeval
+from .re3d import read_re3d
 
 
 def load_documents(paths: Iterable[str | Path], problems: list[Problem] | None = None) -> list[Document]:
@@ -89,3 +91,12 @@ def _format(name: str) -> Format:
     if name not in FORMATS:
         raise ValueError(f"unknown format {name!r}; known formats: {', '.join(FORMATS)}")
     return FORMATS[name]
+
+
+# Public datasets: name → (converter, its folder under ../shared/data). Converters return the documents and a
+# summary of what was kept and dropped; see public.py and re3d.py for each mapping.
+PUBLIC_DATASETS: dict[str, tuple[Callable[..., tuple[list[Document], ConversionSummary]], str]] = {
+    "re3d": (read_re3d, "re3d"),
+    "cameo": (read_cameo, "cameo_ner"),
+    "germeval": (read_germeval, "germeval2014"),
+}

@@ -37,23 +37,24 @@ _COMMENT = re.compile(r"#\s*[\w.-]+\s*=")  # `# key = value`; a line such as `# 
 
 
 @dataclass
-class _Token:
+class Token:
     text: str
     tag: str
     line: int
 
 
 @dataclass
-class _Block:
-    """The lines of one document, before its text and entities are built."""
+class Block:
+    """The lines of one document, before its text and entities are built (readers of CoNLL-like files, such
+    as the public-data converters, fill these and call `block_document`)."""
 
     line: int
     id: str | None = None
-    sentences: list[list[_Token]] = field(default_factory=lambda: [[]])
+    sentences: list[list[Token]] = field(default_factory=lambda: [[]])
     errors: list[tuple[str, int]] = field(default_factory=list)  # (message, line)
 
     @property
-    def tokens(self) -> list[_Token]:
+    def tokens(self) -> list[Token]:
         return list(chain.from_iterable(self.sentences))
 
 
@@ -73,21 +74,21 @@ def read_conll(paths: PathArgument, problems: list[Problem] | None = None, *, la
             blocks = _blocks(fh)
         for n, block in enumerate(blocks, 1):
             origin = Origin(str(path), block.id or f"{path.stem}-{n}", block.line)
-            collector.add(*_document(block, origin, lang, label_map or {}, annotated_labels))
+            collector.add(*block_document(block, origin, lang, label_map or {}, annotated_labels))
     return collector.documents
 
 
-def _blocks(lines: Iterable[str]) -> list[_Block]:
-    blocks = [_Block(1)]
+def _blocks(lines: Iterable[str]) -> list[Block]:
+    blocks = [Block(1)]
     for line_no, raw in enumerate(lines, 1):
         line, block = raw.strip(), blocks[-1]
         id_comment = _ID_COMMENT.fullmatch(line)
         if line.startswith(_DOCSTART):
-            blocks.append(_Block(line_no))
+            blocks.append(Block(line_no))
         elif id_comment and (block.id is None and not block.tokens):
             block.id = id_comment[1]
         elif id_comment:
-            blocks.append(_Block(line_no, id_comment[1]))
+            blocks.append(Block(line_no, id_comment[1]))
         elif _COMMENT.match(line):
             continue
         elif not line:
@@ -96,12 +97,12 @@ def _blocks(lines: Iterable[str]) -> list[_Block]:
         elif len(columns := line.split()) < 2:
             block.errors.append((f"expected a token and its tag, got {line!r}", line_no))
         else:
-            block.sentences[-1].append(_Token(columns[0], columns[-1], line_no))
+            block.sentences[-1].append(Token(columns[0], columns[-1], line_no))
     # Lines before a file's first -DOCSTART- make a document only if there are some.
     return [b for b in blocks if b.tokens or b.id is not None or b.errors]
 
 
-def _document(block: _Block, origin: Origin, lang: str, label_map: Mapping[str, str | None],
+def block_document(block: Block, origin: Origin, lang: str, label_map: Mapping[str, str | None],
               annotated_labels: tuple[str, ...] | None) -> tuple[Document | None, Origin, list[Problem]]:
     issues = [origin.problem(message, line) for message, line in block.errors]
     sentences = [s for s in block.sentences if s]
@@ -139,7 +140,7 @@ class _Chunk:
     last: int
 
 
-def _chunks(sentences: list[list[_Token]]) -> tuple[list[_Chunk], list[tuple[str, int]]]:
+def _chunks(sentences: list[list[Token]]) -> tuple[list[_Chunk], list[tuple[str, int]]]:
     """The tagged spans, and (message, line) for each tag that is not IOB.
 
     I-X continues a span only right after B-X or I-X in the same sentence, so IOB1 and IOB2 both read right.

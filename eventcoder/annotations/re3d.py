@@ -27,44 +27,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
 from ..schema import Document, Entity, Problem, ProblemSink, Relation, validate_document
+from .public import ConversionSummary, mentions_violence
 
-_VIOLENCE = re.compile(
-    r"\b(kill\w*|dead|death\w*|died|wound\w*|injur\w*|attack\w*|strike[s]?|struck|air ?strikes?|bomb\w*|"
-    r"shell\w*|clash\w*|fight\w*|fought|battle\w*|offensive|assault\w*|ambush\w*|massacre\w*|execut\w*|"
-    r"captur\w*|abduct\w*|kidnap\w*|hostage\w*|rocket\w*|missile\w*|explosion\w*|raid\w*|violence|war)\b",
-    re.IGNORECASE)
-# used with .match, which anchors where it starts: determiners and possessives that rule 2.1 leaves out
+# used with .match, which anchors where it starts: determiners, possessives and `members of` (rules 2.1, 2.2)
 _LEADING_ARTICLE = re.compile(r"(?:the|their|its|our|his|her|members of(?: the)?)\s+", re.IGNORECASE)
 # anaphors are never tagged (rule 2.13); spans that hold a count break rule 2.2 and are left out whole
 _PRONOUNS = {"we", "they", "us", "them", "ourselves", "themselves", "he", "she", "it", "i", "you", "members"}
 _GENERIC_NOUNS = {"people", "persons", "others", "bodies"}  # never tagged (rule 2.12)
 _COUNT_WORDS = re.compile(r"\d|\b(about|some|one|two|three|four|five|six|seven|eight|nine|ten|dozens?|"
                           r"hundreds?|thousands?|several|many)\b", re.IGNORECASE)
-
-
-def mentions_violence(sentence: str) -> bool:
-    """Whether an English sentence reports organised violence (used to keep only anchoring dates and
-    conflict sentences from sources that annotate more than conflict)."""
-    return bool(_VIOLENCE.search(sentence))
-
-
-@dataclass
-class ConversionSummary:
-    documents: int = 0
-    kept: Counter = field(default_factory=Counter)  # "Location -> LOCATION": n
-    dropped: Counter = field(default_factory=Counter)  # "Person (no counterpart)": n
-
-    def format(self) -> str:
-        lines = [f"{self.documents} documents"]
-        lines += [f"  kept    {n:>6}  {what}" for what, n in self.kept.most_common()]
-        lines += [f"  dropped {n:>6}  {what}" for what, n in self.dropped.most_common()]
-        return "\n".join(lines)
 
 
 def _read_mongo_lines(path: Path) -> list[dict]:
