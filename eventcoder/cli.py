@@ -187,7 +187,7 @@ def backbone_prepare(name: Optional[str] = typer.Argument(
 
     try:
         path = prepare_backbone(name or DEFAULT_BACKBONE)
-    except (BackboneUnavailable, ValueError) as err:
+    except (BackboneUnavailable, ValueError, OSError) as err:
         _fail(str(err))
     typer.echo(str(path))
 
