@@ -167,7 +167,13 @@ _LANG = re.compile(r"^[a-z]{2}$")
 _EDGE_PUNCT = set(",;:!?\"'’‘“”„«»()[]{}<>،؛-–—/…")
 
 
-def _is_edge_bad(ch: str) -> bool:
+# Languages whose orthography writes letters with an apostrophe (Hausa `'yan` for ƴan): there it is no punctuation.
+_APOSTROPHE_LETTERS = {"ha": "'’ʼ"}
+
+
+def _is_edge_bad(ch: str, lang: str) -> bool:
+    if ch in _APOSTROPHE_LETTERS.get(lang, ""):
+        return False
     return ch.isspace() or ch in _EDGE_PUNCT or unicodedata.category(ch) in ("Zs", "Cc", "Cf")
 
 
@@ -193,7 +199,7 @@ def validate_document(doc: Document, *, gold: bool = True) -> list[Finding]:
 
     ids: dict[str, Entity] = {}
     for ent in doc.entities:
-        found.extend(_entity_findings(ent, doc.text, gold))
+        found.extend(_entity_findings(ent, doc.text, doc.lang, gold))
         if ent.id in ids:
             found.append(Finding(f"duplicate entity id {ent.id!r}", ent.id))
         ids[ent.id] = ent
@@ -225,7 +231,7 @@ def _is_iso_date(value: str) -> bool:
     return True
 
 
-def _entity_findings(ent: Entity, text: str, gold: bool) -> list[Finding]:
+def _entity_findings(ent: Entity, text: str, lang: str, gold: bool) -> list[Finding]:
     out: list[Finding] = []
     name = f"entity {ent.id}"
     if not isinstance(ent.id, str) or not ent.id:
@@ -243,7 +249,7 @@ def _entity_findings(ent: Entity, text: str, gold: bool) -> list[Finding]:
     if actual != ent.text:
         out.append(Finding(f"{name} text {ent.text!r} does not match the text at [{ent.start}:{ent.end}], "
                            f"which is {actual!r}", ent.id))
-    elif gold and (_is_edge_bad(actual[0]) or _is_edge_bad(actual[-1])):
+    elif gold and (_is_edge_bad(actual[0], lang) or _is_edge_bad(actual[-1], lang)):
         out.append(Finding(f"{name} {actual!r} starts or ends with white space or punctuation", ent.id))
     if ent.label in CASUALTY_LABELS:
         if ent.value is not None and (not isinstance(ent.value, int) or isinstance(ent.value, bool)

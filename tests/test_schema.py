@@ -77,3 +77,10 @@ def test_totals_null_total_sums_its_parts_and_same_as_is_not_counted_twice():
     totals = _totals(text, spans, rels)
     # dozens -> 30 + 12; 45 is SAME_AS the counted 42
     assert totals == {"KILLED": 42 + 42, "INJURED": 7, "CAPTURED": 0}
+
+
+def test_hausa_apostrophe_is_a_letter_but_english_one_is_punctuation():
+    text = "'yan bindiga sun kashe mutane"
+    ha = Document("x", "ha", text, [mark(text, "'yan bindiga", "ACTOR", "T1")])
+    en = Document("y", "en", text, [mark(text, "'yan bindiga", "ACTOR", "T1")])
+    assert messages(ha) == [] and "punctuation" in messages(en)[0]

@@ -1,0 +1,1 @@
+"""Batch inference: predictor, casualty numbers, dates, events."""
