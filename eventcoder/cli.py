@@ -221,6 +221,24 @@ def convert(dataset: str = typer.Argument(..., help="re3d, cameo or germeval"),
     typer.echo(f"wrote {len(docs)} documents to {output}; {len(problems)} left out (listed above)")
 
 
+@annotations_app.command("agree")
+def agree(first: List[Path] = typer.Argument(..., help="the corpus: drafts, JSONL or folders"),
+          second: Path = typer.Option(..., "--second", help="folder of second annotations (<id>.second)"),
+          json_out: Optional[Path] = typer.Option(None, "--json", help="also write the scores as JSON")) -> None:
+    """Inter-annotator agreement of a second, independent annotation with the first."""
+    from .annotations.agreement import agreement, read_second_annotations
+    from .training.evaluate import format_evaluation
+
+    problems: list[Problem] = []
+    result = agreement(_load_or_fail(first), read_second_annotations(second, problems), problems)
+    if problems:
+        _report_problems(problems)
+        raise typer.Exit(1)
+    typer.echo(format_evaluation(result))
+    if json_out:
+        json_out.write_text(json.dumps(result.as_dict(), indent=2), encoding="utf-8")
+
+
 def _read_or_fail(path: Path, gold: bool = True):
     try:
         return read_jsonl(path, gold=gold)
