@@ -132,8 +132,11 @@ def token_windows(n_tokens: int, config: EncodingConfig, n_special: int = 2) -> 
 
 
 def tokenize_text(text: str, tokenizer) -> tuple[list[int], list[tuple[int, int]]]:
-    """Sub-word ids and character offsets of the whole text, without special tokens."""
-    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False)
+    """Sub-word ids and character offsets of the whole text, without special tokens.
+
+    The whole report is tokenised on purpose (windows are cut afterwards), so the tokenizer's warning about
+    sequences longer than the model's maximum does not apply and is silenced."""
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False)
     return list(enc["input_ids"]), [tuple(o) for o in enc["offset_mapping"]]
 
 
