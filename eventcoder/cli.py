@@ -14,7 +14,7 @@ import yaml
 from .annotations import FORMATS, export_documents, import_documents, load_documents
 from .annotations.drafts import read_drafts, write_drafts
 from .annotations.jsonl import read_jsonl, write_jsonl
-from .annotations.split import split_documents
+from .annotations.split import SPLIT_NAMES, split_documents
 from .annotations.stats import corpus_stats, format_stats
 from .schema import AnnotationError, Problem
 
@@ -80,17 +80,21 @@ def stats(paths: List[Path] = typer.Argument(..., help="JSONL files, drafts, or 
 def split(paths: List[Path] = typer.Argument(..., help="JSONL files, drafts, or folders holding them"),
           output: Path = typer.Option(..., "-o", "--output", help="folder for train/dev/test.jsonl"),
           ratios: str = typer.Option("0.8,0.1,0.1", help="train,dev,test fractions"),
-          seed: int = typer.Option(13, help="seed of the report order within each language")) -> None:
-    """Split reports into train/dev/test by report, stratified by language, deterministically."""
+          seed: int = typer.Option(13, help="seed of the order in which new reports are dealt")) -> None:
+    """Split reports into train/dev/test by report, stratified by language; reports already in OUTPUT's
+    splits keep theirs, so a committed test set never changes."""
+    existing = {doc.id: name for name in SPLIT_NAMES if (output / f"{name}.jsonl").exists()
+                for doc in _read_or_fail(output / f"{name}.jsonl")}
     try:
         fractions = tuple(float(x) for x in ratios.split(","))
-        splits = split_documents(_load_or_fail(paths), fractions, seed)  # type: ignore[arg-type]
+        splits = split_documents(_load_or_fail(paths), fractions, seed, existing)  # type: ignore[arg-type]
     except ValueError as err:
         _fail(f"split: {err}", 2)
     output.mkdir(parents=True, exist_ok=True)
     for name, docs in splits.items():
         write_jsonl(docs, output / f"{name}.jsonl")
-        typer.echo(f"{name}: {len(docs)} reports -> {output / f'{name}.jsonl'}")
+        kept = sum(doc.id in existing for doc in docs)
+        typer.echo(f"{name}: {len(docs)} reports ({kept} kept, {len(docs) - kept} new) -> {output / f'{name}.jsonl'}")
 
 
 @annotations_app.command("import")

@@ -66,6 +66,17 @@ def test_split_is_stratified_deterministic_and_order_independent():
     assert {d.id for d in other_seed["test"]} != {d.id for d in first["test"]}
 
 
+def test_committed_splits_are_sticky_when_reports_are_added():
+    docs = _many(20)
+    first = split_documents(docs, seed=7)
+    existing = {d.id: name for name, ds in first.items() for d in ds}
+    more = docs + [Document(f"en-new-{i}", "en", "text") for i in range(10)]
+    second = split_documents(more, seed=7, existing=existing)
+    for name in ("train", "dev", "test"):
+        assert {d.id for d in first[name]} <= {d.id for d in second[name]}
+    assert [sum(d.lang == "en" for d in second[s]) for s in ("train", "dev", "test")] == [24, 3, 3]
+
+
 def test_split_command_writes_three_files(tmp_path):
     write_jsonl(_many(10), tmp_path / "all.jsonl")
     result = invoke("annotations", "split", tmp_path / "all.jsonl", "-o", tmp_path / "splits")
