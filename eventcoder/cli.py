@@ -29,10 +29,13 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def _report_problems(problems: list[Problem]) -> None:
-    for problem in problems:
-        typer.echo(str(problem), err=True)
-    typer.echo(f"{len(problems)} problem(s)", err=True)
+def _exit_on_problems(problems: list[Problem]) -> None:
+    """List every problem and exit 1; do nothing when there is none."""
+    if problems:
+        for problem in problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"{len(problems)} problem(s)", err=True)
+        raise typer.Exit(1)
 
 
 @annotations_app.command("validate")
@@ -41,9 +44,7 @@ def validate(paths: List[Path] = typer.Argument(..., help="JSONL files, drafts, 
     started = time.perf_counter()
     problems: list[Problem] = []
     docs = load_documents(paths, problems)
-    if problems:
-        _report_problems(problems)
-        raise typer.Exit(1)
+    _exit_on_problems(problems)
     typer.echo(f"{len(docs)} reports valid ({time.perf_counter() - started:.2f} s)")
 
 
@@ -53,9 +54,7 @@ def compile_drafts(drafts: List[Path] = typer.Argument(..., help="draft files or
     """Compile inline drafts into one JSONL file (nothing is written if any draft is invalid)."""
     problems: list[Problem] = []
     docs = read_drafts(drafts, problems)
-    if problems:
-        _report_problems(problems)
-        raise typer.Exit(1)
+    _exit_on_problems(problems)
     n = write_jsonl(docs, output)
     typer.echo(f"compiled {n} reports into {output}")
 
@@ -111,9 +110,7 @@ def import_annotations(fmt: str = typer.Argument(..., metavar="FORMAT", help=f"o
         docs = import_documents(fmt, paths, problems, lang=lang, use_predictions=predictions)
     except (ValueError, OSError) as err:
         _fail(f"import: {err}", 2)
-    if problems:
-        _report_problems(problems)
-        raise typer.Exit(1)
+    _exit_on_problems(problems)
     n = write_jsonl(docs, output)
     typer.echo(f"imported {n} reports into {output}")
 
@@ -235,9 +232,7 @@ def agree(first: List[Path] = typer.Argument(..., help="the corpus: drafts, JSON
 
     problems: list[Problem] = []
     result = agreement(_load_or_fail(first), read_second_annotations(second, problems), problems)
-    if problems:
-        _report_problems(problems)
-        raise typer.Exit(1)
+    _exit_on_problems(problems)
     typer.echo(format_evaluation(result))
     if json_out:
         json_out.write_text(json.dumps(result.as_dict(), indent=2), encoding="utf-8")
