@@ -340,3 +340,27 @@ def casualty_totals(entities: Iterable[Entity], relations: Iterable[Relation]) -
         if ent.label in CASUALTY_LABELS and ent.id not in has_out:
             totals[ent.label] += est(ent.id, frozenset())
     return totals
+
+
+# ---------------------------------------------------------------------------------------------- inference values
+
+@dataclass(frozen=True)
+class Estimate:
+    """A casualty count as bounds and a best figure (eventcoder.inference.numbers); None where the text gives none."""
+
+    low: int | None
+    best: int | None
+    high: int | None
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    """A DATE span as a calendar day (eventcoder.inference.dates).
+
+    `iso` is YYYY-MM-DD or None; `exact` is False where the day is a fallback or stands for a longer period;
+    `note` says how the day was found.
+    """
+
+    iso: str | None
+    exact: bool
+    note: str

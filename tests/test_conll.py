@@ -65,7 +65,7 @@ def test_reads_documents_text_offsets_and_values(tmp_path: Path) -> None:
                                annotated_labels=("ACTOR", "LOCATION", "KILLED"))
     assert first.id == "en-wire-0007" and second.id == "wire-2"
     assert first.text == "At least 1,200 soldiers died in Idlib .\nTurkistan Islamic Party fighters clashed ."
-    assert spans(first) == [("KILLED", "At least 1,200", None), ("ACTOR", "soldiers", None),
+    assert spans(first) == [("KILLED", "At least 1,200", 1200), ("ACTOR", "soldiers", None),
                             ("LOCATION", "Idlib", None), ("ACTOR", "Turkistan Islamic Party", None),
                             ("ACTOR", "fighters", None)]
     assert all(first.text[e.start:e.end] == e.text for e in first.entities)
@@ -84,7 +84,7 @@ def test_reads_iob1_and_plain_integer_values(tmp_path: Path) -> None:
 def test_a_label_mapped_to_none_is_ignored(tmp_path: Path) -> None:
     path = write(tmp_path / "wire.conll", IOB2.replace("B-ACTOR", "B-ORG").replace("I-ACTOR", "I-ORG"))
     first, _ = read_conll(path, lang="en", label_map={"LOC": "LOCATION", "GPE": "LOCATION", "ORG": None})
-    assert spans(first) == [("KILLED", "At least 1,200", None), ("LOCATION", "Idlib", None)]
+    assert spans(first) == [("KILLED", "At least 1,200", 1200), ("LOCATION", "Idlib", None)]
 
 
 def test_a_folder_is_searched_for_conll_files(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 from annotation_samples import assert_names, first_problem
 from eventcoder.annotations.doccano import read_doccano
 from eventcoder.annotations.jsonl import read_jsonl
-from eventcoder.annotations.values import stated_integer
 from eventcoder.cli import app
 from eventcoder.schema import Entity, Problem, Relation
 
@@ -42,18 +41,25 @@ GOOD = record(7, [span(1, "KILLED", "Nearly 1,200"), span(2, "ACTOR", "fighters"
               [link(1, 1, 2, "VICTIM"), link(2, 3, 4, "VICTIM"), link(3, 3, 5, "PLACE")], date="2021-02-03")
 
 
-@pytest.mark.parametrize("surface, value", [
-    ("24", 24), ("1,200", 1200), ("1.200", 1200), ("1 200", 1200), ("1\u202f200", 1200), ("٢٤", 24),
-    ("at least 24", None), ("two", None), ("1,2", None), ("1,234.567", None), ("", None),
+@pytest.mark.parametrize("text, count, lang, value", [
+    ("At least 24 soldiers died.", "At least 24", "en", 24), ("Two soldiers died.", "Two", "en", 2),
+    ("Dozens of soldiers died.", "Dozens", "en", None),
+    ("Mindestens vier Soldaten starben.", "Mindestens vier", "de", 4),
+    ("Une vingtaine de soldats sont morts.", "Une vingtaine", "fr", 20),
 ])
-def test_only_a_plain_integer_gives_a_value(surface: str, value: int | None) -> None:
-    assert stated_integer(surface) == value
+def test_values_are_read_off_the_span_in_the_records_language(tmp_path: Path, text: str, count: str, lang: str,
+                                                               value: int | None) -> None:
+    """The guidelines' values (section 3), not only plain integers: doccano has no place to annotate one."""
+    rec = {"id": 1, "text": text, "lang": lang,
+           "entities": [{"id": 1, "label": "KILLED", "start_offset": 0, "end_offset": len(count)}]}
+    (doc,) = read_doccano(write_jsonl_lines(tmp_path / "export.jsonl", rec))
+    assert (doc.entity("T1").text, doc.entity("T1").value) == (count, value)
 
 
 def test_reads_entities_relations_and_values(tmp_path: Path) -> None:
     (doc,) = read_doccano(write_jsonl_lines(tmp_path / "export.jsonl", GOOD))
     assert (doc.id, doc.lang, doc.date) == ("7", "en", "2021-02-03")
-    assert doc.entity("T1") == Entity("T1", "KILLED", 0, 12, "Nearly 1,200", None)  # not a plain integer
+    assert doc.entity("T1") == Entity("T1", "KILLED", 0, 12, "Nearly 1,200", 1200)  # the guidelines' value
     assert doc.entity("T3").value == 24
     assert doc.entity("T5").start == TEXT.index("Idlib")  # code points: the emoji counts once
     assert doc.relations == [Relation("VICTIM", "T1", "T2"), Relation("VICTIM", "T3", "T4"),

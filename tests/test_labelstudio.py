@@ -130,6 +130,23 @@ def test_textarea_values_left_relations_and_lang_argument(tmp_path: Path) -> Non
     assert doc.entity("a1") == Entity("a1", "ACTOR", 14, 27, "regime forces")
 
 
+@pytest.mark.parametrize("written, lang, value", [("24", "en", 24), ("1,200", "en", 1200), ("two", "en", 2),
+                                                   ("zwei", "de", 2), ("null", "en", None)])
+def test_a_written_value_is_read_in_the_tasks_language(tmp_path: Path, written: str, lang: str,
+                                                       value: int | None) -> None:
+    textarea = {"id": "k1", "from_name": "note", "to_name": "text", "type": "textarea", "value": {"text": [written]}}
+    path = write_export(tmp_path / "export.json", [region("k1", "KILLED", "At least 24"), textarea],
+                        data={"text": TEXT, "id": "x-1", "lang": lang})
+    (doc,) = read_labelstudio(path)
+    assert doc.entity("k1").value == value
+
+
+def test_a_written_value_that_states_no_integer_is_a_problem(tmp_path: Path) -> None:
+    textarea = {"id": "k1", "from_name": "note", "to_name": "text", "type": "textarea", "value": {"text": ["dozens"]}}
+    path = write_export(tmp_path / "export.json", [region("k1", "KILLED", "At least 24"), textarea])
+    assert_names(first_problem(read_labelstudio, path), path, "en-1", "states no integer and is not 'null'")
+
+
 def test_the_config_matches_what_the_writer_writes() -> None:
     config = ET.fromstring(labelstudio_config())
     assert [e.get("value") for e in config.iter("Label")] == list(ENTITY_LABELS)

@@ -15,7 +15,8 @@ between sentences, and entity offsets point into it.
 Tags are IOB2 (B- starts every span) or IOB1 (I- after O or after another label starts one). `label_map`
 maps the source's labels to the scheme's (`{"LOC": "LOCATION"}`); a label mapped to None is ignored, a
 label that is neither mapped nor the scheme's is a problem. A casualty span's value is read off its text as
-for doccano (values.stated_integer): CoNLL has no place for it. CoNLL has no relations.
+for doccano (`inference.numbers.stated_value`, guidelines section 3): CoNLL has no place for it. CoNLL has no
+relations.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from dataclasses import dataclass, field
 from itertools import accumulate, chain
 from typing import Iterable, Mapping
 
+from ..inference.numbers import stated_value
 from ..schema import CASUALTY_LABELS, ENTITY_LABELS, Document, Entity, Problem
 from .collect import DocumentCollector, Origin
 from .paths import PathArgument, input_files
-from .values import stated_integer
 
 _SUFFIXES = (".conll", ".bio", ".iob")
 _DOCSTART = "-DOCSTART-"
@@ -125,7 +126,7 @@ def block_document(block: Block, origin: Origin, lang: str, label_map: Mapping[s
         start, end = starts[chunk.first], starts[chunk.last] + len(tokens[chunk.last].text)
         surface = text[start:end]
         entities.append(Entity(f"T{len(entities) + 1}", label, start, end, surface,
-                               stated_integer(surface) if label in CASUALTY_LABELS else None))
+                               stated_value(surface, lang) if label in CASUALTY_LABELS else None))
         origin.entity_lines[entities[-1].id] = tokens[chunk.first].line
     issues += [origin.problem(f"label {label!r} is not the scheme's and label_map does not map it (map it to one "
                               f"of {', '.join(ENTITY_LABELS)}, or to None to ignore it)", line)

@@ -9,9 +9,9 @@ entity `T<n>`; in the older form, where spans have no id, the n-th span is `T<n>
 `title` may come with the record (doccano exports the metadata a text was imported with); the `lang`
 argument covers records without one. Any other non-empty field, a comment for one, is a problem.
 
-Limitation: doccano has no attribute per span, so a casualty span's value cannot be annotated there. It is
-read off the span's text: the integer when the text is a plain integer ("24", "1,200"), else null. `at least
-24` or `two` come back null and need their value set by hand (in a draft, say) where values matter.
+doccano has no attribute per span, so a casualty span's value cannot be annotated there. It is read off the
+span's text in the record's language with the guidelines' rules (section 3, `inference.numbers.stated_value`):
+`at least 24` → 24, `two` → 2, `une vingtaine` → 20, `dozens` → null.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..inference.numbers import stated_value
 from ..schema import CASUALTY_LABELS, Document, Entity, Problem, Relation
 from .collect import DocumentCollector, Origin, unrepresented_fields
 from .paths import PathArgument, input_files
-from .values import stated_integer
 
 _FIELDS = ("id", "text", "entities", "relations", "label", "lang", "date", "source", "title")
 
@@ -50,9 +50,10 @@ def _record_document(line: str, origin: Origin, lang: str | None
     if record.get("id") is not None:
         origin.doc_id = str(record["id"])
     messages = [f"field {key!r} cannot be represented in the scheme" for key in unrepresented_fields(record, _FIELDS)]
-    entities = _entities(record, messages)
-    relations = _relations(_items(record.get("relations")), messages)
     doc_lang = record.get("lang") or lang
+    # without a lang the document is refused below, so the values read in its place do not matter
+    entities = _entities(record, doc_lang or "", messages)
+    relations = _relations(_items(record.get("relations")), messages)
     if origin.doc_id is None:
         messages.append("the record has no 'id'")
     if not doc_lang:
@@ -65,7 +66,7 @@ def _record_document(line: str, origin: Origin, lang: str | None
     return doc, origin, issues
 
 
-def _entities(record: dict[str, Any], messages: list[str]) -> list[Entity]:
+def _entities(record: dict[str, Any], lang: str, messages: list[str]) -> list[Entity]:
     """The record's spans in whichever form it has; what cannot be read is added to `messages`."""
     spans, old_spans = _items(record.get("entities")), _items(record.get("label"))
     if spans and old_spans:
@@ -74,13 +75,13 @@ def _entities(record: dict[str, Any], messages: list[str]) -> list[Entity]:
     for n, span in enumerate(spans, 1):
         if isinstance(span, dict) and {"id", "label", "start_offset", "end_offset"} <= span.keys():
             entities.append(_entity(f"T{span['id']}", span["label"], span["start_offset"], span["end_offset"],
-                                    record["text"]))
+                                    record["text"], lang))
         else:
             messages.append(f"entity #{n} must be an object with id, label, start_offset and end_offset, "
                             f"got {span!r}")
     for n, span in enumerate(old_spans, 1):
         if isinstance(span, list) and len(span) == 3:
-            entities.append(_entity(f"T{n}", span[2], span[0], span[1], record["text"]))
+            entities.append(_entity(f"T{n}", span[2], span[0], span[1], record["text"], lang))
         else:
             messages.append(f"label #{n} must be [start, end, LABEL], got {span!r} (labels of a whole text, "
                             f"from text classification, cannot be represented)")
@@ -94,11 +95,11 @@ def _items(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _entity(ent_id: str, label: Any, start: Any, end: Any, text: str) -> Entity:
+def _entity(ent_id: str, label: Any, start: Any, end: Any, text: str, lang: str) -> Entity:
     if not (isinstance(start, int) and isinstance(end, int)):
         return Entity(ent_id, label, start, end, "")  # validation reports the offsets
     surface = text[start:end]
-    return Entity(ent_id, label, start, end, surface, stated_integer(surface) if label in CASUALTY_LABELS else None)
+    return Entity(ent_id, label, start, end, surface, stated_value(surface, lang) if label in CASUALTY_LABELS else None)
 
 
 def _relations(relations: list[Any], messages: list[str]) -> list[Relation]:

@@ -3,8 +3,9 @@
 A task is `{"data": {"text", "id", "lang", "date", "source", "title"}, "annotations": [...], "predictions":
 [...]}`. The `result` of an annotation or prediction holds one item per span (type `labels`, one label), one
 per relation (type `relation`) and one per casualty value: a per-region item sharing its span's id, of type
-`number` (`{"number": 24}`) or `textarea` (`{"text": ["24"]}`, `["null"]`). A casualty span without a value
-item has value null, since an empty Number field stores nothing.
+`number` (`{"number": 24}`) or `textarea` (`{"text": ["24"]}`, `["null"]`; written values are read in the
+task's language as the guidelines read a span, so `["two"]` is 2). A casualty span without a value item has value
+null, since an empty Number field stores nothing.
 
 The reader takes each task's last annotation that was not cancelled (skipped), or its last prediction when
 asked to or when the task has no annotation at all. A prediction is validated as one (scores allowed);
@@ -23,10 +24,10 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..inference.numbers import stated_value
 from ..schema import (CASUALTY_LABELS, ENTITY_LABELS, RELATION_LABELS, Document, Entity, Problem, Relation)
 from .collect import DocumentCollector, Origin, unrepresented_fields
 from .paths import PathArgument, input_files
-from .values import stated_integer
 
 # Tag names shared by the config and the tasks written for it.
 _LABELS_TAG = "label"
@@ -106,7 +107,8 @@ def _task_document(task: Any, source: str, lang: str | None, use_predictions: bo
         issues.append(origin.problem("no lang: the task has no data.lang and no lang was given (--lang)"))
     if origin.doc_id is None or result is None or not doc_lang:
         return None, origin, issues, gold
-    entities, relations, more = _parse_result(result, Utf16Offsets(data["text"]), origin, keep_scores=not gold)
+    entities, relations, more = _parse_result(result, Utf16Offsets(data["text"]), doc_lang, origin,
+                                              keep_scores=not gold)
     labels = data.get("annotated_labels")
     doc = Document(origin.doc_id, doc_lang, data["text"], entities, relations, data.get("date"),
                    data.get("source"), data.get("title"), tuple(labels) if isinstance(labels, list) else labels)
@@ -129,7 +131,7 @@ def _chosen_result(task: dict[str, Any], use_predictions: bool) -> tuple[Any, bo
     return kept[-1].get("result", []), True, None
 
 
-def _parse_result(result: Any, offsets: Utf16Offsets, origin: Origin, *, keep_scores: bool
+def _parse_result(result: Any, offsets: Utf16Offsets, lang: str, origin: Origin, *, keep_scores: bool
                   ) -> tuple[list[Entity], list[Relation], list[Problem]]:
     entities: list[Entity] = []
     relations: list[Relation] = []
@@ -147,7 +149,7 @@ def _parse_result(result: Any, offsets: Utf16Offsets, origin: Origin, *, keep_sc
             elif kind in ("number", "textarea"):
                 if item.get("id") in values:
                     raise ValueError(f"region {item.get('id')!r} has more than one value")
-                values[item.get("id")] = _value(item)
+                values[item.get("id")] = _value(item, lang)
             else:
                 raise ValueError(f"a result item of type {kind!r} cannot be represented in the scheme (it has "
                                  f"labels, relation, and a number or textarea per region): {item!r}")
@@ -198,7 +200,7 @@ def _relation(item: dict[str, Any], keep_scores: bool) -> Relation:
     return Relation(labels[0], head, tail, item.get("score") if keep_scores else None)
 
 
-def _value(item: dict[str, Any]) -> int | None:
+def _value(item: dict[str, Any], lang: str) -> int | None:
     region_id, value = item.get("id"), item.get("value") or {}
     if item["type"] == "number":
         if not _is_int(value.get("number")):
@@ -209,9 +211,9 @@ def _value(item: dict[str, Any]) -> int | None:
         written = texts[0].strip()
         if written == "null":
             return None
-        if (number := stated_integer(written)) is not None:
+        if (number := stated_value(written, lang)) is not None:
             return number
-    raise ValueError(f"region {region_id}: the value {texts!r} is neither one integer nor 'null'")
+    raise ValueError(f"region {region_id}: the value {texts!r} states no integer and is not 'null'")
 
 
 # ---------------------------------------------------------------------------------------------- writing
