@@ -13,7 +13,7 @@ _ENTITY_KEYS = {"id", "label", "start", "end", "text", "value", "score"}
 _RELATION_KEYS = {"label", "head", "tail", "score"}
 
 
-def document_from_dict(obj: Any, *, gold: bool = True) -> tuple[Document | None, list[str]]:
+def document_from_dict(obj: Any) -> tuple[Document | None, list[str]]:
     """Build a Document from one parsed JSON object; structural problems come back as messages.
 
     Field presence is checked here (the dataclass cannot tell a missing casualty `value` from null);
@@ -94,7 +94,7 @@ def iter_jsonl(path: str | Path, problems: list[Problem] | None = None, *, gold:
             except json.JSONDecodeError as err:
                 sink.add(Problem(f"not valid JSON: {err.msg} (column {err.colno})", str(path), line_no))
                 continue
-            doc, messages = document_from_dict(obj, gold=gold)
+            doc, messages = document_from_dict(obj)
             doc_id = obj.get("id") if isinstance(obj, dict) else None
             found = messages + ([f.message for f in validate_document(doc, gold=gold)] if doc else [])
             if doc is not None and doc.id in seen:

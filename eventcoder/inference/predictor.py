@@ -16,8 +16,8 @@ from typing import Iterator, Sequence
 import torch
 
 from ..schema import CASUALTY_LABELS, ENTITY_LABELS, Document, Entity, Relation, allowed_relations
-from ..training.encoding import (RELATION_CLASSES, TAGS, EncodingConfig, decode_tags, token_windows,
-                                 tokenize_text)
+from ..training.encoding import (RELATION_CLASSES, TAGS, EncodingConfig, decode_tags, entity_token_range,
+                                 token_windows, tokenize_text)
 from ..training.model import EventCoderModel, viterbi_decode
 from .numbers import stated_value
 
@@ -116,12 +116,13 @@ class Predictor:
         entities: list[Entity] = []
         token_ranges: list[tuple[int, int]] = []
         for label, start, end in decode_tags(path, p.offsets, doc.text):
-            tokens = [i for i, (s, e) in enumerate(p.offsets) if s < end and start < e]
+            first, last = entity_token_range(p.offsets, start, end)
+            tokens = list(range(first, last))
             score = float(merged[tokens, [path[i] for i in tokens]].exp().mean())
             text = doc.text[start:end]
             value = stated_value(text, doc.lang) if label in CASUALTY_LABELS else None
             entities.append(Entity(f"T{len(entities) + 1}", label, start, end, text, value, round(score, 4)))
-            token_ranges.append((tokens[0], tokens[-1] + 1))
+            token_ranges.append((first, last))
         relations = self._relations(p, entities, token_ranges)
         return Document(doc.id, doc.lang, doc.text, entities, relations, doc.date, doc.source, doc.title)
 
