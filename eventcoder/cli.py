@@ -14,7 +14,7 @@ import yaml
 from .annotations import FORMATS, export_documents, import_documents, load_documents
 from .annotations.drafts import read_drafts, write_drafts
 from .annotations.jsonl import read_jsonl, write_jsonl
-from .annotations.split import SPLIT_NAMES, split_documents
+from .annotations.split import committed_assignments, split_documents
 from .annotations.stats import corpus_stats, format_stats
 from .schema import AnnotationError, Problem
 
@@ -82,9 +82,8 @@ def split(paths: List[Path] = typer.Argument(..., help="JSONL files, drafts, or 
           seed: int = typer.Option(13, help="seed of the order in which new reports are dealt")) -> None:
     """Split reports into train/dev/test by report, stratified by language; reports already in OUTPUT's
     splits keep theirs, so a committed test set never changes."""
-    existing = {doc.id: name for name in SPLIT_NAMES if (output / f"{name}.jsonl").exists()
-                for doc in _read_or_fail(output / f"{name}.jsonl")}
     try:
+        existing = committed_assignments(output)
         fractions = tuple(float(x) for x in ratios.split(","))
         splits = split_documents(_load_or_fail(paths), fractions, seed, existing)  # type: ignore[arg-type]
     except ValueError as err:

@@ -11,7 +11,7 @@ import datetime as _dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Sequence
 
 ENTITY_LABELS: tuple[str, ...] = ("ACTOR", "LOCATION", "DATE", "KILLED", "INJURED", "CAPTURED")
 CASUALTY_LABELS: tuple[str, ...] = ("KILLED", "INJURED", "CAPTURED")
@@ -218,6 +218,8 @@ def validate_document(doc: Document, *, gold: bool = True) -> list[Finding]:
             found.append(Finding(f"relation {rel.head} {rel.label} {rel.tail} is given twice", relation_index=i))
         seen.add(key)
     found.extend(_cycle_findings(doc))
+    if gold and not found:
+        found.extend(_counted_mention_findings(doc))
     return found
 
 
@@ -308,6 +310,55 @@ def _cycle_findings(doc: Document) -> list[Finding]:
         if state.get(start) is None and (hit := visit(start)):
             return [Finding(f"PART_OF/SAME_AS relations form a loop through entity {hit}", hit)]
     return []
+
+
+def same_as_groups(entities: Iterable[Entity], relations: Iterable[Relation]) -> list[list[Entity]]:
+    """Mentions of the same people: the connected groups of SAME_AS (two or more mentions each, text order)."""
+    by_id = {e.id: e for e in entities}
+    parent = {eid: eid for eid in by_id}
+
+    def root(eid: str) -> str:
+        while parent[eid] != eid:
+            parent[eid] = parent[parent[eid]]
+            eid = parent[eid]
+        return eid
+
+    for rel in relations:
+        if rel.label == "SAME_AS" and rel.head in by_id and rel.tail in by_id:
+            parent[root(rel.head)] = root(rel.tail)
+    groups: dict[str, list[Entity]] = {}
+    for eid in by_id:
+        groups.setdefault(root(eid), []).append(by_id[eid])
+    return [sorted(g, key=lambda e: e.start) for g in groups.values() if len(g) > 1]
+
+
+def counted_mention(mentions: Sequence[Entity], lang: str) -> Entity:
+    """The mention that is counted among mentions of the same people (rule 4.4, decision 6.14): a stated
+    figure before a vague quantity; among stated figures the lowest (the conservative estimate, as ACLED
+    codes fatalities: `at least 20` before a claimed `309`); between equal figures the first in the text."""
+    return min(mentions, key=lambda e: (e.value is None, e.value or 0, e.start))
+
+
+def _counted_mention_findings(doc: Document) -> list[Finding]:
+    """SAME_AS points from every other mention to the counted one, and PART_OF attaches to it (rule 4.4)."""
+    out: list[Finding] = []
+    for group in same_as_groups(doc.entities, doc.relations):
+        counted = counted_mention(group, doc.lang)
+        others = {e.id for e in group if e is not counted}
+        linked = {r.head for r in doc.relations if r.label == "SAME_AS" and r.tail == counted.id}
+        for i, rel in enumerate(doc.relations):
+            if rel.label == "SAME_AS" and rel.head in others | {counted.id} and rel.tail != counted.id:
+                out.append(Finding(f"relation {rel.head} SAME_AS {rel.tail}: the counted mention of this group is "
+                                   f"{counted.id} {counted.text!r} (rule 4.4, decision 6.14), so SAME_AS must point "
+                                   f"to it", relation_index=i))
+            elif rel.label == "PART_OF" and (rel.head in others or rel.tail in others):
+                out.append(Finding(f"relation {rel.head} PART_OF {rel.tail}: PART_OF attaches to the counted mention "
+                                   f"{counted.id} {counted.text!r}, not to {rel.head if rel.head in others else rel.tail}",
+                                   relation_index=i))
+        for eid in sorted(others - linked):
+            out.append(Finding(f"entity {eid} is a mention of the same people as {counted.id} {counted.text!r} "
+                               f"and needs SAME_AS to it (rule 4.4)", eid))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- totals

@@ -96,3 +96,17 @@ def test_corpus_folder_counts_each_report_once_and_flags_stale_splits(tmp_path):
     problems: list[Problem] = []
     load_documents([tmp_path], problems)
     assert len(problems) == 1 and "recompile" in problems[0].message and problems[0].doc_id == "en-test-1"
+
+
+def test_split_command_keeps_assignments_of_stale_splits(tmp_path):
+    docs = _many(10)
+    write_jsonl(docs, tmp_path / "all.jsonl")
+    assert invoke("annotations", "split", tmp_path / "all.jsonl", "-o", tmp_path / "splits").exit_code == 0
+    before = {n: {d.id for d in read_jsonl(tmp_path / "splits" / f"{n}.jsonl")} for n in ("train", "dev", "test")}
+    stale = (tmp_path / "splits" / "test.jsonl").read_text(encoding="utf-8").replace('"lang": "en"', '"lang": "english"')
+    assert '"english"' in stale
+    (tmp_path / "splits" / "test.jsonl").write_text(stale, encoding="utf-8")  # invalid now, ids still readable
+    result = invoke("annotations", "split", tmp_path / "all.jsonl", "-o", tmp_path / "splits", "--seed", "99")
+    assert result.exit_code == 0, result.output
+    after = {n: {d.id for d in read_jsonl(tmp_path / "splits" / f"{n}.jsonl")} for n in ("train", "dev", "test")}
+    assert after == before

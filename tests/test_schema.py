@@ -1,4 +1,4 @@
-from eventcoder.schema import (Document, Entity, Relation, allowed_relations, casualty_totals,
+from eventcoder.schema import (Document, Entity, Relation, allowed_relations, casualty_totals, counted_mention,
                                validate_document)
 
 from samples import mark, multilingual
@@ -84,3 +84,32 @@ def test_hausa_apostrophe_is_a_letter_but_english_one_is_punctuation():
     ha = Document("x", "ha", text, [mark(text, "'yan bindiga", "ACTOR", "T1")])
     en = Document("y", "en", text, [mark(text, "'yan bindiga", "ACTOR", "T1")])
     assert messages(ha) == [] and "punctuation" in messages(en)[0]
+
+
+def _tolls(values_and_texts, relations):
+    text = " / ".join(t for t, _ in values_and_texts) + " killed"
+    ents = []
+    for i, (surface, value) in enumerate(values_and_texts):
+        ents.append(mark(text, surface, "KILLED", f"k{i}", value, nth=sum(t == surface for t, _ in values_and_texts[:i])))
+    return Document("x", "en", text, ents, [Relation(*r) for r in relations])
+
+
+def test_counted_mention_is_the_lowest_stated_figure_then_the_first():
+    doc = _tolls([("dozens", None), ("309", 309), ("at least 20", 20), ("20", 20)], [])
+    assert counted_mention(doc.entities, "en").text == "at least 20"  # lowest; between equals the first
+    vague = _tolls([("dozens", None), ("scores", None)], [])
+    assert counted_mention(vague.entities, "en").text == "dozens"
+
+
+def test_same_as_must_point_to_the_counted_mention_and_part_of_attach_to_it():
+    good = _tolls([("24", 24), ("at least 24", 24), ("three", 3)],
+                  [("SAME_AS", "k1", "k0"), ("PART_OF", "k2", "k0")])
+    assert messages(good) == []
+    wrong_tail = _tolls([("24", 24), ("at least 24", 24)], [("SAME_AS", "k0", "k1")])
+    assert any("counted mention of this group is k0" in m for m in messages(wrong_tail))
+    part_on_head = _tolls([("24", 24), ("at least 24", 24), ("three", 3)],
+                          [("SAME_AS", "k1", "k0"), ("PART_OF", "k2", "k1")])
+    assert [m for m in messages(part_on_head) if "PART_OF attaches to the counted mention k0" in m]
+    chain = _tolls([("40", 40), ("35", 35), ("dozens", None)], [("SAME_AS", "k0", "k1"), ("SAME_AS", "k2", "k0")])
+    assert any("needs SAME_AS to it" in m for m in messages(chain))  # a chain is not a star
+    assert validate_document(chain, gold=False) == []  # predictions may disagree; events resolve them

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
+from pathlib import Path
 from typing import Mapping, Sequence
 
 from ..schema import Document
 
 SPLIT_NAMES = ("train", "dev", "test")
+
+
+def committed_assignments(folder: str | Path) -> dict[str, str]:
+    """Report id -> split for the splits already in `folder`. Only the ids are read: annotations inside may be
+    stale (the drafts were corrected since), which is exactly when the splits are rebuilt."""
+    assignments = {}
+    for name in SPLIT_NAMES:
+        path = Path(folder) / f"{name}.jsonl"
+        if path.exists():
+            with open(path, encoding="utf-8") as fh:
+                for line_no, line in enumerate(fh, 1):
+                    if line.strip():
+                        try:
+                            assignments[json.loads(line)["id"]] = name
+                        except (json.JSONDecodeError, KeyError, TypeError) as err:
+                            raise ValueError(f"{path}:{line_no}: cannot read the report id ({err})") from err
+    return assignments
 
 
 def split_documents(documents: Sequence[Document], ratios: tuple[float, float, float] = (0.8, 0.1, 0.1),
