@@ -41,7 +41,7 @@ class TrainingConfig:
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
     max_grad_norm: float = 1.0
-    mixed_precision: str = "no"  # "no", "bf16" or "fp16"; applied on GPU only
+    mixed_precision: str = "no"  # "no", "bf16" (GPU or CPU) or "fp16" (GPU only)
     freeze_word_embeddings: bool = False  # the 250k-piece table is most of a small encoder's parameters
     attention_dropout: float | None = None  # overrides the encoder's; 0 saves time on CPU
     seed: int = 13

@@ -25,7 +25,7 @@ def test_every_dev_entity_round_trips_or_is_reported_as_inside_a_sub_word(tmp_pa
         windows = encode_document(doc, tokenizer, EncodingConfig(), report)
         decoded = set()
         for w in windows:
-            decoded.update(decode_tags([t if t != IGNORE else 0 for t in w.tag_ids], w.char_offsets, doc.text))
+            decoded.update(decode_tags([t if t != IGNORE else 0 for t in w.tag_ids], w.char_offsets, doc.text, doc.lang))
         misaligned = {e_id for d_id, e_id, _ in report.misaligned if d_id == doc.id}
         for ent in doc.entities:
             if ent.id in misaligned:

@@ -90,3 +90,14 @@ def test_decoding_is_strict_iob2():
     i_actor, b_loc, i_loc = TAGS.index("I-ACTOR"), TAGS.index("B-LOCATION"), TAGS.index("I-LOCATION")
     assert decode_tags([i_actor, b_loc, i_loc], offsets, text) == [("LOCATION", 3, 8)]
     assert decode_tags([b_loc, i_actor, i_loc], offsets, text) == [("LOCATION", 0, 2)]
+
+
+def test_decoded_spans_lose_edge_punctuation_but_not_hausa_apostrophes():
+    b_k, b_a, i_a = TAGS.index("B-KILLED"), TAGS.index("B-ACTOR"), TAGS.index("I-ACTOR")
+    text = "killed 27, «soldiers»"
+    offsets = [(0, 6), (6, 10), (10, 21)]  # pieces that carry the comma and the quotes
+    assert decode_tags([0, b_k, b_a], offsets, text) == [("KILLED", 7, 9), ("ACTOR", 12, 20)]
+    hausa = "'yan bindiga"
+    assert decode_tags([b_a, i_a], [(0, 4), (4, 12)], hausa, "ha") == [("ACTOR", 0, 12)]
+    assert decode_tags([b_a, i_a], [(0, 4), (4, 12)], hausa, "en") == [("ACTOR", 1, 12)]
+    assert decode_tags([b_k], [(0, 1)], ",") == []  # nothing left of a span of punctuation

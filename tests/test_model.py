@@ -73,3 +73,22 @@ def test_save_and_load_give_the_same_outputs(tmp_path, wordpiece_tokenizer):
         a, b = model(batch), loaded(batch)
     assert torch.allclose(a.tag_logits, b.tag_logits) and torch.allclose(a.relation_logits, b.relation_logits)
     assert loaded.meta["backbone"] == "tiny"
+
+
+def test_relation_features_pool_the_words_between_the_spans_in_either_order(wordpiece_tokenizer):
+    model = tiny_model(wordpiece_tokenizer).eval()
+    hidden = torch.zeros(1, 10, 32)
+    hidden[0, 4:6] = 1.0  # the words between span [1, 3) and span [6, 8)
+    spans = torch.tensor([[0, 1, 3], [0, 6, 8], [0, 8, 9]])
+    labels = torch.tensor([3, 0, 0])
+    seen = {}
+
+    def keep(_module, inputs, _output):
+        seen["features"] = inputs[0]
+
+    model.relation_head.register_forward_hook(keep)
+    model.score_pairs(hidden, spans, labels, torch.tensor([[0, 1], [1, 0], [1, 2]]))
+    between = seen["features"][:, 3 * 32:4 * 32]
+    assert torch.allclose(between[0], torch.full((32,), 2 / 3))  # tokens 3, 4, 5: two of them are ones
+    assert torch.equal(between[0], between[1])  # the same words whichever span is the head
+    assert torch.equal(between[2], torch.zeros(32))  # adjacent spans: nothing between

@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 
 import torch
 
-from ..schema import ENTITY_LABELS, RELATION_LABELS, Document, allowed_relations
+from ..schema import ENTITY_LABELS, RELATION_LABELS, Document, allowed_relations, is_edge_character
 
 TAGS: tuple[str, ...] = ("O",) + tuple(f"{p}-{label}" for label in ENTITY_LABELS for p in ("B", "I"))
 TAG_IDS = {tag: i for i, tag in enumerate(TAGS)}
@@ -211,12 +211,13 @@ def _candidate_pairs(spans: list[WindowSpan], gold: dict[tuple[str, str], int], 
     return pairs
 
 
-def decode_tags(tag_ids: Sequence[int], char_offsets: Sequence[tuple[int, int]], text: str
+def decode_tags(tag_ids: Sequence[int], char_offsets: Sequence[tuple[int, int]], text: str, lang: str = ""
                 ) -> list[tuple[str, int, int]]:
     """Token tags → character spans (label, start, end), strict IOB2: an I- without its B- starts nothing.
 
     The span runs from its first token's first character to its last token's last character, trimmed of
-    white space (sentencepiece's word-initial marker can sit on a space).
+    white space and punctuation that no span may begin or end with (guidelines 1): sentencepiece's
+    word-initial marker can sit on a space, and a piece such as `27,` carries its comma into the span.
     """
     spans: list[tuple[str, int, int]] = []
     current: list | None = None
@@ -235,9 +236,9 @@ def decode_tags(tag_ids: Sequence[int], char_offsets: Sequence[tuple[int, int]],
         spans.append(tuple(current))
     out = []
     for label, s, e in spans:
-        while s < e and text[s].isspace():
+        while s < e and is_edge_character(text[s], lang):
             s += 1
-        while e > s and text[e - 1].isspace():
+        while e > s and is_edge_character(text[e - 1], lang):
             e -= 1
         if s < e:
             out.append((label, s, e))

@@ -1,7 +1,7 @@
 """The joint model: one encoder pass feeds a BIO tag head and a relation head.
 
     tokens ─► encoder ─► hidden ─┬─► tag_head ─► BIO logits ─► constrained Viterbi ─► spans
-                                 └─► span pooling ─► [h; t; h∘t; label(h); label(t); distance] ─► relation_head
+                                 └─► span pooling ─► [h; t; h∘t; between; label(h); label(t); distance] ─► relation_head
 
 The relation head scores ordered pairs of spans (gold spans in training, predicted spans at inference) that
 the schema allows. A saved model is a directory: `model.safetensors` (all weights), the encoder's
@@ -15,6 +15,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
@@ -62,7 +63,7 @@ class EventCoderModel(nn.Module):
         self.tag_head = nn.Linear(hidden, len(TAGS))
         self.label_embedding = nn.Embedding(len(ENTITY_LABELS), self.config.label_embedding_dim)
         self.distance_embedding = nn.Embedding(2 * len(_DISTANCE_EDGES), self.config.distance_embedding_dim)
-        pair_dim = 3 * hidden + 2 * self.config.label_embedding_dim + self.config.distance_embedding_dim
+        pair_dim = 4 * hidden + 2 * self.config.label_embedding_dim + self.config.distance_embedding_dim
         self.relation_head = nn.Sequential(nn.Linear(pair_dim, self.config.relation_hidden), nn.GELU(),
                                            nn.Dropout(self.config.dropout),
                                            nn.Linear(self.config.relation_hidden, len(RELATION_CLASSES)))
@@ -85,12 +86,21 @@ class EventCoderModel(nn.Module):
 
     def score_pairs(self, hidden: torch.Tensor, spans: torch.Tensor, span_labels: torch.Tensor,
                     pairs: torch.Tensor) -> torch.Tensor:
-        pooled = _mean_pool_spans(hidden, spans)
+        """Relation logits for `pairs` of `spans` (rows of [window, first token, end token]).
+
+        Besides the two spans, the words between them (`killed by`, `in`, `clashed with`) are pooled: most
+        relations are stated there, as in SpERT's context feature.
+        """
+        prefix = torch.nn.functional.pad(hidden.float().cumsum(1), (0, 0, 1, 0))  # [B, T+1, H]: sums by prefix
+        pooled = _mean_pool_spans(prefix, spans).to(hidden.dtype)
         head, tail = pairs[:, 0], pairs[:, 1]
+        head_first = spans[head, 2] <= spans[tail, 1]
         # signed gap in tokens: positive when the head comes first
-        gap = torch.where(spans[head, 2] <= spans[tail, 1], spans[tail, 1] - spans[head, 2],
-                          -(spans[head, 1] - spans[tail, 2]).clamp(min=0))
-        features = torch.cat([pooled[head], pooled[tail], pooled[head] * pooled[tail],
+        gap = torch.where(head_first, spans[tail, 1] - spans[head, 2], -(spans[head, 1] - spans[tail, 2]).clamp(min=0))
+        left_end = torch.where(head_first, spans[head, 2], spans[tail, 2])
+        right_start = torch.maximum(torch.where(head_first, spans[tail, 1], spans[head, 1]), left_end)
+        between = _mean_pool_spans(prefix, torch.stack([spans[head, 0], left_end, right_start], -1)).to(hidden.dtype)
+        features = torch.cat([pooled[head], pooled[tail], pooled[head] * pooled[tail], between,
                               self.label_embedding(span_labels[head]), self.label_embedding(span_labels[tail]),
                               self.distance_embedding(distance_bucket(gap))], dim=-1)
         return self.relation_head(features)
@@ -138,25 +148,32 @@ def _bio_transitions() -> torch.Tensor:
     return allowed
 
 
-_TRANSITION_PENALTY = (~_bio_transitions()).float() * -1e4
-_START_PENALTY = torch.tensor([-1e4 if t.startswith("I-") else 0.0 for t in TAGS])
+_TRANSITION_PENALTY = ((~_bio_transitions()).float() * -1e4).numpy()
+_START_PENALTY = np.array([-1e4 if t.startswith("I-") else 0.0 for t in TAGS], dtype=np.float32)
 
 
-def viterbi_decode(log_probs: torch.Tensor) -> list[int]:
+def viterbi_decode(log_probs: torch.Tensor | np.ndarray) -> list[int]:
     """The best tag sequence for one sequence of per-token log-probabilities [T, n_tags] under BIO
-    constraints, so that decoding never yields an I-X without its B-X."""
-    if log_probs.shape[0] == 0:
+    constraints, so that decoding never yields an I-X without its B-X.
+
+    In NumPy, float32, first maximum on ties: a step costs about 3 µs against 9 µs through torch's per-call
+    overhead, and the predictor runs it once per report over every token.
+    """
+    if isinstance(log_probs, torch.Tensor):
+        log_probs = log_probs.detach().float().cpu().numpy()
+    n = log_probs.shape[0]
+    if n == 0:
         return []
-    log_probs = log_probs.float().cpu()
+    columns = np.arange(len(TAGS))
     score = log_probs[0] + _START_PENALTY
-    back = []
-    for step in log_probs[1:]:
-        best, idx = (score.unsqueeze(1) + _TRANSITION_PENALTY).max(0)  # over the previous tag
-        back.append(idx)
-        score = best + step
+    back = np.empty((n - 1, len(TAGS)), dtype=np.int64)
+    for i in range(1, n):
+        candidates = score[:, None] + _TRANSITION_PENALTY  # [previous tag, tag]
+        back[i - 1] = best = candidates.argmax(0)
+        score = candidates[best, columns] + log_probs[i]
     path = [int(score.argmax())]
-    for idx in reversed(back):
-        path.append(int(idx[path[-1]]))
+    for i in range(n - 2, -1, -1):
+        path.append(int(back[i, path[-1]]))
     return path[::-1]
 
 
@@ -172,9 +189,9 @@ def _partial_label_loss(logits: torch.Tensor, allowed: torch.Tensor) -> torch.Te
     return (log_z - log_allowed)[counted].mean()
 
 
-def _mean_pool_spans(hidden: torch.Tensor, spans: torch.Tensor) -> torch.Tensor:
-    """Mean of each span's token vectors, by prefix sums (one pass, no Python loop over spans)."""
-    prefix = torch.nn.functional.pad(hidden.float().cumsum(1), (0, 0, 1, 0))  # [B, T+1, H]
+def _mean_pool_spans(prefix: torch.Tensor, spans: torch.Tensor) -> torch.Tensor:
+    """Mean of each span's token vectors from prefix sums [B, T+1, H] (no Python loop over spans); an empty
+    span pools to zeros."""
     rows, starts, ends = spans[:, 0], spans[:, 1], spans[:, 2]
     total = prefix[rows, ends] - prefix[rows, starts]
-    return (total / (ends - starts).clamp(min=1).unsqueeze(-1)).to(hidden.dtype)
+    return total / (ends - starts).clamp(min=1).unsqueeze(-1)

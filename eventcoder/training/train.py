@@ -68,7 +68,8 @@ def train(config: Config, output_dir: str | Path | None = None, resume: bool = F
     output.mkdir(parents=True, exist_ok=True)
     if tc.threads:
         torch.set_num_threads(tc.threads)
-    accelerator = Accelerator(mixed_precision=tc.mixed_precision if torch.cuda.is_available() else "no",
+    cpu_only = not torch.cuda.is_available()
+    accelerator = Accelerator(mixed_precision="no" if cpu_only and tc.mixed_precision == "fp16" else tc.mixed_precision,
                               gradient_accumulation_steps=tc.gradient_accumulation_steps)
     set_seed(tc.seed)
 
