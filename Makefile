@@ -35,7 +35,9 @@ demo: $(STAMP)
 	$(EVENTCODER) backbone prepare
 	$(EVENTCODER) train --config configs/default.yaml --output $(DEMO)
 	$(EVENTCODER) evaluate $(DEMO)/best annotations/splits/test.jsonl --json $(DEMO)/test.json
-	@echo "demo: prediction over raw reports and event assembly come with issue 6."
+	$(EVENTCODER) events annotations/splits/test.jsonl -o $(DEMO)/gold-events.jsonl
+	$(EVENTCODER) predict $(DEMO)/best samples/reports -o $(DEMO)/events.jsonl --errors $(DEMO)/errors.jsonl
+	$(EVENTCODER) predict $(DEMO)/best samples/reports --format csv -o $(DEMO)/events.csv --errors $(DEMO)/errors.jsonl
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -16,6 +16,7 @@ from .annotations.drafts import read_drafts, write_drafts
 from .annotations.jsonl import read_jsonl, write_jsonl
 from .annotations.split import committed_assignments, split_documents
 from .annotations.stats import corpus_stats, format_stats
+from .inference.batch import DEFAULT_MAX_CHARS, Report, check_output_format, read_reports, write_events
 from .schema import AnnotationError, Problem
 
 app = typer.Typer(help="Turn conflict reports into structured, traceable event data.", no_args_is_help=True,
@@ -163,6 +164,62 @@ def evaluate_command(model: Path = typer.Argument(..., help="a trained model dir
     typer.echo(format_evaluation(result))
     if json_out:
         json_out.write_text(json.dumps(result.as_dict(), indent=2), encoding="utf-8")
+
+
+@app.command("predict")
+def predict_command(model: Path = typer.Argument(..., help="a trained model directory (OUTPUT/best)"),
+                    inputs: List[Path] = typer.Argument(..., help=".txt files, JSONL or CSV with a text column, "
+                                                                 "or folders holding them"),
+                    output: Path = typer.Option(..., "-o", "--output", help="file to write"),
+                    fmt: str = typer.Option("jsonl", "--format", help="jsonl (one record per report), or csv / "
+                                                                      "parquet (one row per event)"),
+                    errors: Optional[Path] = typer.Option(None, "--errors", help="JSONL of the reports that failed "
+                                                                                 "and why (default: stderr)"),
+                    lang: Optional[str] = typer.Option(None, "--lang", help="language of reports naming none "
+                                                                            "(default: detected)"),
+                    batch_size: int = typer.Option(16, help="windows per forward pass"),
+                    max_chars: int = typer.Option(DEFAULT_MAX_CHARS, help="longer reports fail instead of running")
+                    ) -> None:
+    """Predict spans, relations and events for raw reports; failures are listed, the run goes on."""
+    from .inference.predictor import Predictor
+
+    try:
+        check_output_format(fmt)
+        reports = read_reports(inputs, lang, max_chars)
+    except ValueError as err:
+        _fail(str(err), 2)
+    try:
+        predictor = Predictor.from_pretrained(model, batch_size=batch_size)
+    except (OSError, ValueError) as err:
+        _fail(f"cannot load model {model}: {err}")
+    try:
+        summary = write_events(reports, output, fmt, errors, desc="predict",
+                               predict=lambda docs, on_error: predictor.predict_stream(docs, on_error=on_error))
+    except OSError as err:
+        _fail(f"predict: {err}")
+    typer.echo(summary.format(), err=True)
+
+
+@app.command("events")
+def events_command(annotated: List[Path] = typer.Argument(..., help="annotated JSONL, drafts or folders"),
+                   output: Path = typer.Option(..., "-o", "--output", help="file to write"),
+                   fmt: str = typer.Option("jsonl", "--format", help="jsonl, csv or parquet")) -> None:
+    """Events assembled from annotations, without a model."""
+    try:
+        check_output_format(fmt)
+    except ValueError as err:
+        _fail(str(err), 2)
+    problems: list[Problem] = []
+    try:
+        docs = load_documents(annotated, problems)
+    except OSError as err:
+        _fail(str(err))
+    _exit_on_problems(problems)
+    try:
+        summary = write_events((Report(doc) for doc in docs), output, fmt, desc="events")
+    except OSError as err:
+        _fail(f"events: {err}")
+    typer.echo(summary.format(), err=True)
 
 
 def _parse_overrides(pairs: List[str]) -> dict:

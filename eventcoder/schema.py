@@ -171,7 +171,8 @@ _EDGE_PUNCT = set(",;:!?\"'’‘“”„«»()[]{}<>،؛-–—/…")
 _APOSTROPHE_LETTERS = {"ha": "'’ʼ"}
 
 
-def _is_edge_bad(ch: str, lang: str) -> bool:
+def is_edge_character(ch: str, lang: str) -> bool:
+    """Whether a span may not begin or end with `ch` in `lang` (white space, punctuation; guidelines 1)."""
     if ch in _APOSTROPHE_LETTERS.get(lang, ""):
         return False
     return ch.isspace() or ch in _EDGE_PUNCT or unicodedata.category(ch) in ("Zs", "Cc", "Cf")
@@ -251,7 +252,7 @@ def _entity_findings(ent: Entity, text: str, lang: str, gold: bool) -> list[Find
     if actual != ent.text:
         out.append(Finding(f"{name} text {ent.text!r} does not match the text at [{ent.start}:{ent.end}], "
                            f"which is {actual!r}", ent.id))
-    elif gold and (_is_edge_bad(actual[0], lang) or _is_edge_bad(actual[-1], lang)):
+    elif gold and (is_edge_character(actual[0], lang) or is_edge_character(actual[-1], lang)):
         out.append(Finding(f"{name} {actual!r} starts or ends with white space or punctuation", ent.id))
     if ent.label in CASUALTY_LABELS:
         if ent.value is not None and (not isinstance(ent.value, int) or isinstance(ent.value, bool)
@@ -333,10 +334,54 @@ def same_as_groups(entities: Iterable[Entity], relations: Iterable[Relation]) ->
 
 
 def counted_mention(mentions: Sequence[Entity], lang: str) -> Entity:
-    """The mention that is counted among mentions of the same people (rule 4.4, decision 6.14): a stated
-    figure before a vague quantity; among stated figures the lowest (the conservative estimate, as ACLED
-    codes fatalities: `at least 20` before a claimed `309`); between equal figures the first in the text."""
-    return min(mentions, key=lambda e: (e.value is None, e.value or 0, e.start))
+    """The mention that is counted among mentions of the same people (rule 4.4, decision 6.14).
+
+    The most precise figure first: a bare figure (`32`, `a`, `two dozen`) before one with an approximator or a
+    range (`at least 38`, `une trentaine`, `up to 100`), before a vague quantity (`dozens`); among competing
+    figures of that tier the lowest, the conservative estimate; between equal figures the first in the text.
+    """
+    from .inference.numbers import normalize  # the reader of approximators lives with inference
+
+    def rank(ent: Entity) -> tuple[int, int, int]:
+        est = normalize(ent.text, lang)
+        bare = est.low is not None and est.low == est.best == est.high
+        tier = 0 if bare and ent.value is not None else 1 if ent.value is not None else 2
+        return tier, ent.value or 0, ent.start
+
+    return min(mentions, key=rank)
+
+
+def resolve_counts(entities: Sequence[Entity], relations: Sequence[Relation], lang: str) -> list[Relation]:
+    """`relations` with each SAME_AS group drawn as a star into its counted mention and PART_OF moved onto the
+    counted mentions at both ends (rule 4.4): the shape gold annotations have, and that totals and events read.
+
+    The counted mention is the group's one member without an outgoing SAME_AS; where a prediction leaves none
+    or several, `counted_mention` chooses. A valid gold report keeps its relations.
+    """
+    by_id = {e.id: e for e in entities}
+    relations = [r for r in relations if r.head in by_id and r.tail in by_id]
+    has_out = {r.head for r in relations if r.label == "SAME_AS"}
+    counted: dict[str, str] = {}
+    for group in same_as_groups(entities, relations):
+        sinks = [e for e in group if e.id not in has_out]
+        chosen = sinks[0] if len(sinks) == 1 else counted_mention(sinks or group, lang)
+        counted.update((e.id, chosen.id) for e in group)
+    same_as_scores = {(r.head, r.tail): r.score for r in relations if r.label == "SAME_AS"}
+    resolved: list[Relation] = []
+    seen: set[tuple[str, str, str]] = set()
+    for rel in relations:
+        if rel.label == "SAME_AS":
+            continue  # redrawn below, from each member to its counted mention
+        if rel.label == "PART_OF":
+            rel = Relation("PART_OF", counted.get(rel.head, rel.head), counted.get(rel.tail, rel.tail), rel.score)
+            if rel.head == rel.tail:
+                continue
+        if (rel.label, rel.head, rel.tail) not in seen:
+            seen.add((rel.label, rel.head, rel.tail))
+            resolved.append(rel)
+    resolved += [Relation("SAME_AS", member, target, same_as_scores.get((member, target)))
+                 for member, target in counted.items() if member != target]
+    return resolved
 
 
 def _counted_mention_findings(doc: Document) -> list[Finding]:
@@ -415,3 +460,53 @@ class ResolvedDate:
     iso: str | None
     exact: bool
     note: str
+
+
+# ---------------------------------------------------------------------------------------------- events
+
+@dataclass(frozen=True)
+class CasualtyCount:
+    """One casualty label's figure in an event (eventcoder.inference.events).
+
+    `stated` is rule 4.7 over the event's top-level counts, so that the events of a report add up to its
+    `casualty_totals`; `estimate` is the analysts' low/best/high read from the same mentions; `mentions` are the
+    counted mentions of those top-level counts, in text order.
+    """
+
+    stated: int
+    estimate: Estimate
+    mentions: tuple[Entity, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventActor:
+    """A party to an event; mentions of the same string (case-folded) are one actor."""
+
+    name: str  # the text of its first mention
+    role: str | None  # "perpetrator", "victim", or None (it fights at the event's place or against its parties)
+    side: str | None  # "A" (the attackers'), "B" (the opposing or attacked side), None (no armed side: civilians)
+    mentions: tuple[Entity, ...]
+
+
+@dataclass(frozen=True)
+class VictimCount:
+    """The casualties one group of victims suffered in an event (rule 4.7 per label)."""
+
+    actors: tuple[str, ...]  # the victims a count names: several where one count covers several groups
+    stated: dict[str, int]  # casualty label -> figure, for the labels counted
+
+
+@dataclass
+class Event:
+    """Who fought whom, where, when, with what casualties: assembled from one report's spans and relations."""
+
+    id: str  # f"{report_id}-e{n}", n in text order
+    report_id: str
+    date: ResolvedDate
+    date_mention: Entity | None  # None: dated to the report date (date.exact is then False)
+    location: Entity | None
+    actors: list[EventActor]
+    casualties: dict[str, CasualtyCount]  # every casualty label, in CASUALTY_LABELS order
+    by_victim: list[VictimCount]
+    confidence: float  # 1.0 for gold annotations; the mean score of the spans and relations it rests on
+    evidence: list[tuple[int, int]]  # sorted character spans of every mention it rests on

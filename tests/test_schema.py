@@ -94,9 +94,11 @@ def _tolls(values_and_texts, relations):
     return Document("x", "en", text, ents, [Relation(*r) for r in relations])
 
 
-def test_counted_mention_is_the_lowest_stated_figure_then_the_first():
-    doc = _tolls([("dozens", None), ("309", 309), ("at least 20", 20), ("20", 20)], [])
-    assert counted_mention(doc.entities, "en").text == "at least 20"  # lowest; between equals the first
+def test_counted_mention_is_the_most_precise_then_the_lowest_then_the_first():
+    doc = _tolls([("dozens", None), ("about 30", 30), ("309", 309), ("32", 32), ("at least 20", 20)], [])
+    assert counted_mention(doc.entities, "en").text == "32"  # bare figures first, the lowest of them
+    approximate = _tolls([("at least 58", 58), ("more than 45", 45), ("at least 45", 45)], [])
+    assert counted_mention(approximate.entities, "en").text == "more than 45"  # lowest, then first
     vague = _tolls([("dozens", None), ("scores", None)], [])
     assert counted_mention(vague.entities, "en").text == "dozens"
 
