@@ -50,6 +50,9 @@ class TrainingConfig:
     checkpoint_every_steps: int = 200
     max_minutes: float | None = None  # wall-time budget; the best model so far is kept
     threads: int | None = None  # torch CPU threads; None leaves torch's default
+    # PART_OF/SAME_AS thresholds tried on dev after training; the best (relation F1 + exact totals) is saved
+    # with the model (model.count_link_threshold). Empty: keep the most likely class.
+    count_link_thresholds: list[float] = field(default_factory=list)
 
 
 @dataclass

@@ -10,3 +10,22 @@ def test_each_count_keeps_one_total_and_no_loop():
     kept = _one_total_per_count(predicted)
     assert [(r.label, r.head, r.tail) for r in kept] == [
         ("SAME_AS", "k1", "k2"), ("PART_OF", "k3", "k2"), ("PART_OF", "k4", "k3"), ("VICTIM", "k1", "a1")]
+
+
+def test_count_links_are_drawn_at_their_threshold_and_other_classes_keep_the_argmax():
+    import pytest
+    import torch
+
+    from eventcoder.inference.predictor import _with_count_links
+    from eventcoder.training.encoding import RELATION_CLASSES
+
+    def decide(threshold, **probs):
+        row = torch.tensor([[probs.get(c, 0.0) for c in RELATION_CLASSES]])
+        best_probs, best_classes = row.max(-1)
+        kept, classes = _with_count_links(row, best_probs, best_classes, threshold)
+        return RELATION_CLASSES[int(classes[0])], float(kept[0])
+
+    assert decide(0.28, none=0.6, PART_OF=0.3, SAME_AS=0.1) == ("PART_OF", pytest.approx(0.3))  # under "none"
+    assert decide(0.28, none=0.45, SAME_AS=0.3, PART_OF=0.25) == ("SAME_AS", pytest.approx(0.3))
+    assert decide(0.5, none=0.35, PART_OF=0.4, SAME_AS=0.25)[0] == "none"  # the argmax, but under the bar
+    assert decide(0.1, none=0.3, VICTIM=0.7) == ("VICTIM", pytest.approx(0.7))  # not a pair of counts

@@ -46,6 +46,8 @@ def test_a_handful_of_reports_is_fitted(fitted):
     assert result.entity_f1 >= 0.95, result.entities_seqeval
     metrics = [json.loads(line) for line in (out / METRICS_FILE).read_text().splitlines()]
     assert metrics and max(m["entity_f1"] for m in metrics) >= 0.95
+    # the PART_OF/SAME_AS bar chosen on dev travels with the model
+    assert predictor.model.config.count_link_threshold in load_config("configs/tiny.yaml").training.count_link_thresholds
 
 
 def test_predictions_are_typed_and_traceable(fitted):

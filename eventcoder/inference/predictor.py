@@ -24,6 +24,7 @@ from .numbers import stated_value
 _ALLOWED_CLASSES = {(h, t): torch.tensor([c == "none" or c in allowed_relations(h, t) for c in RELATION_CLASSES])
                     for h in ENTITY_LABELS for t in ENTITY_LABELS}
 _LABEL_INDEX = {label: i for i, label in enumerate(ENTITY_LABELS)}
+_COUNT_LINKS = torch.tensor([RELATION_CLASSES.index("PART_OF"), RELATION_CLASSES.index("SAME_AS")])
 _RELATABLE = np.array([[bool(allowed_relations(h, t)) for t in ENTITY_LABELS] for h in ENTITY_LABELS])
 
 
@@ -185,6 +186,9 @@ class Predictor:
             allowed = torch.stack([_ALLOWED_CLASSES[(entities[h].label, entities[t].label)] for h, t in pairs])
             probs = logits.masked_fill(~allowed, float("-inf")).softmax(-1)  # all pairs at once, row by row
             best_probs, best_classes = probs.max(-1)
+            if self.model.config.count_link_threshold is not None:
+                best_probs, best_classes = _with_count_links(probs, best_probs, best_classes,
+                                                             self.model.config.count_link_threshold)
             for (h, t), cls, prob in zip(pairs, best_classes.tolist(), best_probs.tolist()):
                 if cls:  # class 0: not related
                     relations.append(Relation(RELATION_CLASSES[cls], entities[h].id, entities[t].id, round(prob, 4)))
@@ -237,3 +241,13 @@ def _one_total_per_count(relations: list[Relation]) -> list[Relation]:
         if rel.head not in parent and node != rel.head:
             parent[rel.head] = rel.tail
     return [r for r in relations if r.label not in linked or parent.get(r.head) == r.tail]
+
+
+def _with_count_links(probs: torch.Tensor, best_probs: torch.Tensor, best_classes: torch.Tensor, threshold: float
+                      ) -> tuple[torch.Tensor, torch.Tensor]:
+    """The pairs' classes where PART_OF / SAME_AS are drawn exactly when one of them reaches `threshold`."""
+    link_probs, link = probs[:, _COUNT_LINKS].max(-1)
+    is_link = torch.isin(best_classes, _COUNT_LINKS)
+    take = link_probs >= threshold
+    classes = torch.where(take, _COUNT_LINKS[link], torch.where(is_link, 0, best_classes))
+    return torch.where(take, link_probs, best_probs), classes

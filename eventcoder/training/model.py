@@ -36,6 +36,10 @@ class ModelConfig:
     label_embedding_dim: int = 32
     distance_embedding_dim: int = 32
     relation_loss_weight: float = 1.0
+    # PART_OF / SAME_AS are drawn where their probability reaches this, not only where they beat "none": a
+    # missed link counts the same people twice in a report's totals. None: the most likely class. Chosen on
+    # dev at the end of training (training.count_link_thresholds) and saved with the model.
+    count_link_threshold: float | None = None
 
 
 @dataclass

@@ -154,6 +154,9 @@ def train(config: Config, output_dir: str | Path | None = None, resume: bool = F
         log(f"stopped after {state.seconds / 60:.1f} min (time budget or early stopping)")
         if not (output / BEST_DIR).exists():
             best, _ = _evaluate(accelerator, model, tokenizer, config, dev_docs, state, output, best, log)
+    if tc.count_link_thresholds and accelerator.is_main_process:
+        _choose_count_link_threshold(output / BEST_DIR, tokenizer, config, dev_docs, accelerator.device, log)
+        state.seconds = time.monotonic() - started
     log(f"done: {state.global_step} steps in {state.seconds / 60:.1f} min; best dev score {state.best_score:.4f}; "
         f"model in {output / BEST_DIR}")
     return best
@@ -186,6 +189,27 @@ def _evaluate(accelerator, model, tokenizer, config: Config, dev_docs, state: Tr
         return ev, False
     state.evaluations_without_gain += 1
     return best, state.evaluations_without_gain >= config.training.early_stopping_patience
+
+
+def _choose_count_link_threshold(best_dir: Path, tokenizer, config: Config, dev_docs, device, log) -> None:
+    """Score the kept model on dev at each of training.count_link_thresholds and save it with the best one.
+
+    The relation head is trained with every pair of counts that is not linked as "none", most of them, so it
+    draws too few links; a lower bar for PART_OF/SAME_AS buys back recall that the totals need.
+    """
+    model = EventCoderModel.from_pretrained(best_dir, device=device)
+    predictor = Predictor(model, tokenizer, config.encoding, device=device,
+                          mixed_precision=config.training.mixed_precision)
+    scores = {}
+    for threshold in config.training.count_link_thresholds:
+        model.config.count_link_threshold = threshold
+        ev = evaluate_documents(dev_docs, predictor.predict(dev_docs))
+        scores[threshold] = ev.relation_f1 + ev.totals["all_exact"]
+        log(json.dumps({"count_link_threshold": threshold, "relation_f1": round(ev.relation_f1, 4),
+                        "totals_exact": ev.totals["all_exact"]}))
+    model.config.count_link_threshold = max(scores, key=scores.get)
+    model.save_pretrained(best_dir, tokenizer)
+    log(f"count_link_threshold {model.config.count_link_threshold} saved with the model")
 
 
 def _checkpoint(accelerator, state: TrainerState, checkpoint: Path) -> None:
