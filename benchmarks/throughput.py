@@ -1,0 +1,368 @@
+"""Throughput: eventcoder's predictor against the Hugging Face token-classification pipeline, same model.
+
+    .venv/bin/python benchmarks/throughput.py MODEL_DIR [--limit N] [--batch-sizes 1,8,32,64] [--json OUT]
+
+Both sides run in this one process over the same reports with the same weights:
+
+- the baseline is `transformers.pipeline("token-classification", aggregation_strategy="simple", stride=…)`
+  over an `AutoModelForTokenClassification` built from the eventcoder model (its encoder as the base model,
+  its tag head as the classifier, the BIO tags as labels), saved to a temporary directory with the tokenizer
+  and loaded back from there. The script checks that its logits equal the eventcoder tag head's and that its
+  windows are eventcoder's windows (see `make_baseline`), then sweeps its `batch_size` and keeps its best,
+  once with fp32 weights and once with bf16 weights;
+- eventcoder runs as the product runs it: `Predictor.predict_stream` (tags, constrained decoding, relations)
+  followed by event assembly, also swept over batch sizes, with bf16 autocast (the product's default) and
+  with fp32 for a like-for-like row.
+
+Tokens are counted once, with the tokenizer (sub-words without special tokens), and the same count divides
+both sides' times. Every timed run is preceded by a warm-up run of the same configuration on a few reports;
+with `--repeat N` the fastest of N timed runs counts.
+
+`--check-quality DATA.jsonl` also scores the predictor in fp32 and in bf16 on annotated data
+(`training.evaluate.evaluate_documents`), to show what bf16 costs in F1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import platform
+import shlex
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import torch
+import transformers
+from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
+
+from eventcoder.inference.predictor import Predictor
+from eventcoder.schema import Document
+from eventcoder.training.encoding import TAGS, EncodingConfig, token_windows, tokenize_text
+from eventcoder.training.model import EventCoderModel
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_REPORTS = str(REPO / "annotations" / "splits" / "*.jsonl")
+
+
+@dataclass
+class Row:
+    system: str
+    precision: str
+    batch_size: int
+    seconds: float
+    reports_per_s: float
+    tokens_per_s: float
+    entities: int  # what the run found: a sanity check that both sides did the work
+
+
+# ------------------------------------------------------------------------------------------------ inputs
+
+def read_reports(patterns: Sequence[str], limit: int | None) -> list[Document]:
+    """Report texts from JSONL files (`id`, `lang`, `date`, `text`); annotations, if any, are not read, so a
+    corpus that is being edited (and may not validate at this moment) still serves as input."""
+    paths = sorted({p for pattern in patterns for p in glob.glob(pattern)}) or list(patterns)
+    docs = []
+    for path in paths:
+        with open(path, encoding="utf-8") as fh:
+            for line_no, line in enumerate(fh, 1):
+                if line.strip():
+                    obj = json.loads(line)
+                    docs.append(Document(str(obj.get("id", f"{path}:{line_no}")), obj.get("lang", "und"),
+                                         obj["text"], date=obj.get("date")))
+    return docs[:limit] if limit else docs
+
+
+# -------------------------------------------------------------------------------------------- the baseline
+
+def make_baseline(model: EventCoderModel, model_dir: str, encoding: EncodingConfig, directory: Path):
+    """Save the eventcoder model as a token-classification checkpoint that `pipeline` loads; return its
+    tokenizer and a description.
+
+    Window sizes: the pipeline cuts a text into chunks of `tokenizer.model_max_length` tokens, special tokens
+    included, consecutive chunks sharing `stride` tokens. eventcoder's `window_length` also counts the two
+    special tokens, so model_max_length = window_length and stride = window_stride give the same windows
+    (checked in `check_same_windows`)."""
+    config = type(model.encoder.config).from_dict(model.encoder.config.to_dict())
+    config.architectures = None
+    config.id2label = dict(enumerate(TAGS))
+    config.label2id = {tag: i for i, tag in enumerate(TAGS)}
+    hf_model = AutoModelForTokenClassification.from_config(config)
+    getattr(hf_model, hf_model.base_model_prefix).load_state_dict(model.encoder.state_dict())
+    hf_model.classifier.load_state_dict(model.tag_head.state_dict())
+    hf_model.save_pretrained(directory)
+    tokenizer = AutoTokenizer.from_pretrained(model_dir, model_max_length=encoding.window_length)
+    tokenizer.save_pretrained(directory)
+    return tokenizer, {"model_max_length": tokenizer.model_max_length, "stride": encoding.window_stride,
+                       "architecture": type(hf_model).__name__, "labels": hf_model.config.num_labels}
+
+
+def check_same_model(model: EventCoderModel, directory: Path, tokenizer, texts: Sequence[str]) -> float:
+    """The saved token-classification model's logits must equal the eventcoder tag head's (fp32)."""
+    hf_model = AutoModelForTokenClassification.from_pretrained(directory, dtype=torch.float32).eval()
+    worst = 0.0
+    with torch.inference_mode():
+        for text in texts:
+            enc = tokenizer(text, truncation=True, return_tensors="pt")
+            expected = model.tag_head(model.encoder(input_ids=enc["input_ids"],
+                                                    attention_mask=enc["attention_mask"]).last_hidden_state)
+            got = hf_model(**enc).logits
+            torch.testing.assert_close(got, expected, msg=lambda m: f"pipeline model differs: {m}")
+            worst = max(worst, float((got - expected).abs().max()))
+    return worst
+
+
+def check_same_windows(tokenizer, encoding: EncodingConfig, texts: Sequence[str]) -> int:
+    """The pipeline's chunks (its own tokenizer call, as in `TokenClassificationPipeline.preprocess`) must hold
+    the same tokens as eventcoder's windows. Returns the number of windows compared."""
+    compared = 0
+    for text in texts:
+        ids, _ = tokenize_text(text, tokenizer)
+        ours = [[tokenizer.cls_token_id] + ids[s:e] + [tokenizer.sep_token_id]
+                for s, e in token_windows(len(ids), encoding)]
+        chunks = tokenizer(text, truncation=True, return_overflowing_tokens=True, stride=encoding.window_stride,
+                           padding=False)["input_ids"]
+        if ours != [list(c) for c in chunks]:
+            raise AssertionError(f"the pipeline's windows differ from eventcoder's on a {len(ids)}-token report")
+        compared += len(ours)
+    return compared
+
+
+def time_pipeline(directory: Path, texts: list[str], dtype: torch.dtype, device: str, batch_sizes: list[int],
+                  stride: int, warmup: int, repeat: int, n_tokens: int) -> list[Row]:
+    pipe = pipeline("token-classification", model=str(directory), tokenizer=str(directory), dtype=dtype,
+                    aggregation_strategy="simple", stride=stride, device=device)
+    precision = "bf16" if dtype == torch.bfloat16 else "fp32"
+    rows = []
+    for batch_size in batch_sizes:
+        def run(reports: list[str]) -> int:
+            return sum(len(found) for found in pipe(reports, batch_size=batch_size))
+
+        seconds, entities = timed(run, texts, warmup, repeat, device)
+        rows.append(Row("HF pipeline", precision, batch_size, seconds, len(texts) / seconds, n_tokens / seconds,
+                        entities))
+        print_row(rows[-1])
+    return rows
+
+
+# ------------------------------------------------------------------------------------------------ eventcoder
+
+def event_assembler() -> tuple[Callable[[Document], object], str]:
+    """HOOK(events): the product's event assembly, `eventcoder.inference.events`, applied to each prediction
+    as `eventcoder predict` does (events, then their JSON-able dicts).
+
+    Until that module exists the benchmark times the predictor alone and says so in its output; once it
+    exists, the two names below must be its functions (the run stops with an AttributeError otherwise)."""
+    try:
+        from eventcoder.inference import events
+    except ImportError:
+        return (lambda doc: doc), "NOT INCLUDED: eventcoder.inference.events does not exist yet"
+    to_events = events.assemble_events  # HOOK(events): Document -> list[Event]
+    to_dict = events.event_to_dict  # HOOK(events): Event -> dict, as written to events.jsonl
+    return (lambda doc: [to_dict(e) for e in to_events(doc)]), "events.assemble_events + event_to_dict"
+
+
+def time_eventcoder(model: EventCoderModel, tokenizer, encoding: EncodingConfig, docs: list[Document],
+                    mixed_precision: str, device: str, batch_sizes: list[int], chunk_size: int, warmup: int,
+                    repeat: int, n_tokens: int, assemble: Callable[[Document], object]) -> list[Row]:
+    rows = []
+    for batch_size in batch_sizes:
+        predictor = Predictor(model, tokenizer, encoding, batch_size=batch_size, device=device,
+                              mixed_precision=mixed_precision)
+
+        def run(reports: list[Document]) -> int:
+            entities = 0
+            for predicted in predictor.predict_stream(reports, chunk_size=chunk_size):
+                assemble(predicted)
+                entities += len(predicted.entities)
+            return entities
+
+        seconds, entities = timed(run, docs, warmup, repeat, device)
+        precision = "bf16" if predictor.autocast_dtype == torch.bfloat16 else "fp32"
+        rows.append(Row("eventcoder", precision, batch_size, seconds, len(docs) / seconds, n_tokens / seconds,
+                        entities))
+        print_row(rows[-1])
+    return rows
+
+
+# -------------------------------------------------------------------------------------------------- timing
+
+def timed(run: Callable[[list], int], inputs: list, warmup: int, repeat: int, device: str) -> tuple[float, int]:
+    """The fastest of `repeat` runs over all inputs, after one warm-up run over the first `warmup` inputs."""
+    run(inputs[:warmup])
+    best, result = float("inf"), 0
+    for _ in range(repeat):
+        sync(device)
+        started = time.perf_counter()
+        result = run(inputs)
+        sync(device)
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            return next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
+
+def sync(device: str) -> None:
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+
+
+def print_row(row: Row) -> None:
+    print(f"  {row.system:<12}{row.precision:<6}{row.batch_size:>6}{row.seconds:>10.2f}{row.reports_per_s:>11.2f}"
+          f"{row.tokens_per_s:>11.0f}{row.entities:>10}", flush=True)
+
+
+def best_of(rows: list[Row], system: str, precision: str) -> Row | None:
+    matching = [r for r in rows if r.system == system and r.precision == precision]
+    return max(matching, key=lambda r: r.tokens_per_s) if matching else None
+
+
+# ------------------------------------------------------------------------------------------------- quality
+
+def check_quality(model_dir: str, data: str, device: str) -> dict:
+    """Entity, relation and casualty-total scores of the predictor in fp32 and in bf16 on annotated data."""
+    from eventcoder.annotations.jsonl import read_jsonl
+    from eventcoder.training.evaluate import evaluate_documents
+
+    problems: list = []
+    gold = read_jsonl(data, problems)  # invalid reports are left out (and counted) rather than fatal
+    out = {"data": data, "reports": len(gold), "skipped_invalid": len(problems)}
+    spans = {}
+    for name, mixed_precision in (("fp32", "no"), ("bf16", "bf16")):
+        predictor = Predictor.from_pretrained(model_dir, device=device, mixed_precision=mixed_precision)
+        predicted = predictor.predict(gold)
+        ev = evaluate_documents(gold, predicted)
+        out[name] = {"entity_f1": ev.entity_f1,
+                     "entity_exact_f1": ev.as_dict()["entities"]["exact"]["micro"]["f1"],
+                     "relation_f1": round(ev.relation_f1, 4), "totals_all_exact": ev.totals["all_exact"]}
+        spans[name] = {(d.id, e.label, e.start, e.end) for d in predicted for e in d.entities}
+    out["bf16_minus_fp32"] = {k: round(out["bf16"][k] - out["fp32"][k], 4) for k in out["fp32"]}
+    # how far the two precisions' predictions differ, whatever the gold says
+    out["same_spans"] = round(len(spans["fp32"] & spans["bf16"]) / max(1, len(spans["fp32"] | spans["bf16"])), 4)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- main
+
+def main(argv: Sequence[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model_dir", metavar="MODEL_DIR", help="an eventcoder model directory (save_pretrained)")
+    parser.add_argument("--reports", nargs="+", default=[DEFAULT_REPORTS],
+                        help="JSONL files or globs with a `text` field (default: annotations/splits/*.jsonl)")
+    parser.add_argument("--limit", type=int, help="only the first N reports")
+    parser.add_argument("--batch-sizes", default="1,8,32,64", help="swept on both sides (default: 1,8,32,64)")
+    parser.add_argument("--pipeline-precisions", default="fp32,bf16", help="weights of the baseline model")
+    parser.add_argument("--eventcoder-precisions", default="bf16,fp32",
+                        help="bf16 = autocast, the product's default; fp32 for the like-for-like row")
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's own choice)")
+    parser.add_argument("--repeat", type=int, default=1, help="timed runs per configuration; the fastest counts")
+    parser.add_argument("--warmup", type=int, default=16, help="reports in the warm-up run (default 16)")
+    parser.add_argument("--chunk-size", type=int, default=64, help="Predictor.predict_stream chunk (default 64)")
+    parser.add_argument("--check-quality", metavar="DATA.jsonl", help="also score fp32 against bf16 on DATA")
+    parser.add_argument("--skip-throughput", action="store_true", help="with --check-quality: only that")
+    parser.add_argument("--json", metavar="OUT", help="write every figure to OUT as JSON")
+    args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    batch_sizes = [int(b) for b in args.batch_sizes.split(",")]
+    command = "python " + " ".join(shlex.quote(a) for a in [sys.argv[0], *(argv if argv is not None else sys.argv[1:])])
+    result: dict = {"command": command, "device": args.device, "threads": torch.get_num_threads(),
+                    "torch": torch.__version__, "transformers": transformers.__version__,
+                    "cpu": cpu_name(), "cpu_count": os.cpu_count()}
+    if args.device.startswith("cuda"):
+        result["gpu"] = torch.cuda.get_device_name()
+    print(command)
+
+    if not args.skip_throughput:
+        result.update(run_throughput(args, batch_sizes))
+    if args.check_quality:
+        print(f"\nquality, fp32 against bf16 autocast, on {args.check_quality}:")
+        quality = check_quality(args.model_dir, args.check_quality, args.device)
+        for precision in ("fp32", "bf16", "bf16_minus_fp32"):
+            sign = "+" if precision == "bf16_minus_fp32" else ""
+            print(f"  {precision:<16}" + "  ".join(f"{k} {v:{sign}.4f}" for k, v in quality[precision].items()))
+        print(f"  predicted spans identical in both precisions: {quality['same_spans']:.2%} (intersection over union)")
+        print(f"  ({quality['reports']} reports; {quality['skipped_invalid']} invalid ones left out)")
+        result["quality"] = quality
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(f"\nwritten: {args.json}")
+    return result
+
+
+def run_throughput(args, batch_sizes: list[int]) -> dict:
+    docs = read_reports(args.reports, args.limit)
+    model = EventCoderModel.from_pretrained(args.model_dir)
+    tokenizer = AutoTokenizer.from_pretrained(args.model_dir)
+    encoding = EncodingConfig(**model.meta.get("config", {}).get("encoding", {}))
+    texts = [d.text for d in docs]
+    lengths = [len(tokenize_text(t, tokenizer)[0]) for t in texts]
+    n_tokens = sum(lengths)
+    n_windows = sum(len(token_windows(n, encoding)) for n in lengths)
+    assemble, events_note = event_assembler()
+    print(f"reports: {len(docs)}, tokens: {n_tokens:,} (sub-words, without special tokens), windows: {n_windows:,} "
+          f"({encoding.window_length} tokens, {encoding.window_stride} shared); device {args.device} "
+          f"({torch.cuda.get_device_name() if args.device.startswith('cuda') else cpu_name()}), "
+          f"{torch.get_num_threads()} threads; torch {torch.__version__}, transformers {transformers.__version__}")
+    print(f"event assembly: {events_note}")
+
+    with tempfile.TemporaryDirectory(prefix="eventcoder-baseline-") as tmp:
+        baseline_tokenizer, baseline = make_baseline(model, args.model_dir, encoding, Path(tmp))
+        longest = sorted(texts, key=len)[-3:]
+        max_diff = check_same_model(model, Path(tmp), baseline_tokenizer, texts[:3] + longest)
+        compared = check_same_windows(baseline_tokenizer, encoding, texts)
+        print(f"baseline: {baseline['architecture']} from the same weights, pipeline(aggregation_strategy="
+              f"'simple', stride={baseline['stride']}), model_max_length={baseline['model_max_length']} "
+              f"(eventcoder's window_length, special tokens included); logits equal to the tag head's "
+              f"(max |diff| {max_diff:.1e}); its {compared:,} windows are eventcoder's windows, token for token")
+        print(f"\n  {'system':<12}{'prec':<6}{'batch':>6}{'seconds':>10}{'reports/s':>11}{'tokens/s':>11}"
+              f"{'entities':>10}")
+        rows: list[Row] = []
+        for precision in args.pipeline_precisions.split(","):
+            dtype = {"fp32": torch.float32, "bf16": torch.bfloat16}[precision]
+            rows += time_pipeline(Path(tmp), texts, dtype, args.device, batch_sizes, encoding.window_stride,
+                                  args.warmup, args.repeat, n_tokens)
+    for precision in args.eventcoder_precisions.split(","):
+        mixed = {"fp32": "no", "bf16": "bf16"}[precision]
+        rows += time_eventcoder(model, tokenizer, encoding, docs, mixed, args.device, batch_sizes,
+                                args.chunk_size, args.warmup, args.repeat, n_tokens, assemble)
+
+    print("\nbest batch size of each:")
+    best = {f"{s} {p}": best_of(rows, s, p) for s in ("HF pipeline", "eventcoder") for p in ("fp32", "bf16")}
+    for name, row in best.items():
+        if row:
+            print(f"  {name:<18} batch {row.batch_size:>3}: {row.reports_per_s:8.2f} reports/s {row.tokens_per_s:9.0f}"
+                  f" tokens/s")
+    ratios = {}
+    product = best["eventcoder bf16"] or best["eventcoder fp32"]
+    for name in ("HF pipeline fp32", "HF pipeline bf16"):
+        if product and best[name]:
+            ratios[f"{product.system} {product.precision} / {name}"] = product.tokens_per_s / best[name].tokens_per_s
+    if best["eventcoder fp32"] and best["HF pipeline fp32"] and product is not best["eventcoder fp32"]:
+        ratios["eventcoder fp32 / HF pipeline fp32"] = (best["eventcoder fp32"].tokens_per_s
+                                                       / best["HF pipeline fp32"].tokens_per_s)
+    print("\nratios (throughput, best batch size each; eventcoder includes relations"
+          f"{' and event assembly' if 'NOT' not in events_note else ', NOT event assembly'}):")
+    for name, ratio in ratios.items():
+        print(f"  {name:<40} {ratio:5.2f}x")
+    return {"reports": len(docs), "tokens": n_tokens, "windows": n_windows, "encoding": asdict(encoding),
+            "baseline": {**baseline, "max_logit_diff": max_diff, "windows_compared": compared},
+            "event_assembly": events_note, "rows": [asdict(r) for r in rows],
+            "best": {k: asdict(v) for k, v in best.items() if v}, "ratios": ratios}
+
+
+if __name__ == "__main__":
+    main()
