@@ -17,7 +17,8 @@ import numpy as np
 import torch
 
 from ..schema import CASUALTY_LABELS, ENTITY_LABELS, Document, Entity, Relation, allowed_relations, resolve_counts
-from ..training.encoding import RELATION_CLASSES, TAGS, EncodingConfig, decode_tags, token_windows, tokenize_text
+from ..training.encoding import (RELATION_CLASSES, TAGS, EncodingConfig, decode_tags, entity_token_range,
+                                 offset_arrays, token_windows, tokenize_text)
 from ..training.model import EventCoderModel, viterbi_decode
 from .numbers import stated_value
 
@@ -152,14 +153,11 @@ class Predictor:
             best_margin[positions[better]] = margin[better]
         path = viterbi_decode(merged)
         merged_t = torch.from_numpy(merged)
-        starts = np.fromiter((o[0] for o in p.offsets), dtype=np.int64, count=n)
-        ends = np.fromiter((o[1] for o in p.offsets), dtype=np.int64, count=n)
+        token_starts, token_ends = offset_arrays(p.offsets)
         entities: list[Entity] = []
         token_ranges: list[tuple[int, int]] = []
         for label, start, end in decode_tags(path, p.offsets, doc.text, doc.lang):
-            # the tokens whose characters overlap the span (`encoding.entity_token_range`, vectorised)
-            inside = np.flatnonzero((starts < end) & (start < ends))
-            first, last = int(inside[0]), int(inside[-1]) + 1
+            first, last = entity_token_range(token_starts, token_ends, start, end)
             tokens = list(range(first, last))
             score = float(merged_t[tokens, [path[i] for i in tokens]].exp().mean())
             text = doc.text[start:end]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+import numpy as np
 import torch
 
 from ..schema import ENTITY_LABELS, RELATION_LABELS, Document, allowed_relations, is_edge_character
@@ -140,19 +141,28 @@ def tokenize_text(text: str, tokenizer) -> tuple[list[int], list[tuple[int, int]
     return list(enc["input_ids"]), [tuple(o) for o in enc["offset_mapping"]]
 
 
-def entity_token_range(offsets: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
-    """Tokens whose characters overlap [start, end); None if none do."""
-    inside = [i for i, (s, e) in enumerate(offsets) if s < end and start < e]
-    return (inside[0], inside[-1] + 1) if inside else None
+def offset_arrays(offsets: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Token start and end characters as arrays, built once per report for `entity_token_range`."""
+    table = np.array(offsets, dtype=np.int64).reshape(-1, 2)
+    return table[:, 0], table[:, 1]
+
+
+def entity_token_range(token_starts: np.ndarray, token_ends: np.ndarray, start: int, end: int
+                       ) -> tuple[int, int] | None:
+    """Tokens whose characters overlap [start, end); None if none do. One array test, not a Python loop: the
+    predictor asks it for every span of every report."""
+    inside = np.flatnonzero((token_starts < end) & (start < token_ends))
+    return (int(inside[0]), int(inside[-1]) + 1) if len(inside) else None
 
 
 def encode_document(doc: Document, tokenizer, config: EncodingConfig, report: EncodingReport) -> list[Window]:
     ids, offsets = tokenize_text(doc.text, tokenizer)
+    token_starts, token_ends = offset_arrays(offsets)
     token_tags = [TAG_IDS["O"]] * len(ids)
     ranges: dict[str, tuple[int, int]] = {}
     for ent in sorted(doc.entities, key=lambda e: e.start):
         report.entities += 1
-        rng = entity_token_range(offsets, ent.start, ent.end)
+        rng = entity_token_range(token_starts, token_ends, ent.start, ent.end)
         if rng is None:
             report.misaligned.append((doc.id, ent.id, ent.text))
             continue
