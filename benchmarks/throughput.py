@@ -42,7 +42,9 @@ import transformers
 from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
 
 from eventcoder.inference.predictor import Predictor
-from eventcoder.schema import Document
+from eventcoder.inference import batch
+from eventcoder.inference.events import assemble_events, event_to_dict
+from eventcoder.schema import Document, Problem
 from eventcoder.training.encoding import TAGS, EncodingConfig, token_windows, tokenize_text
 from eventcoder.training.model import EventCoderModel
 
@@ -64,17 +66,14 @@ class Row:
 # ------------------------------------------------------------------------------------------------ inputs
 
 def read_reports(patterns: Sequence[str], limit: int | None) -> list[Document]:
-    """Report texts from JSONL files (`id`, `lang`, `date`, `text`); annotations, if any, are not read, so a
-    corpus that is being edited (and may not validate at this moment) still serves as input."""
+    """The reports under `patterns` (globs), read as `eventcoder predict` reads them; a report it cannot read
+    stops the benchmark, since both sides must see the same inputs."""
     paths = sorted({p for pattern in patterns for p in glob.glob(pattern)}) or list(patterns)
     docs = []
-    for path in paths:
-        with open(path, encoding="utf-8") as fh:
-            for line_no, line in enumerate(fh, 1):
-                if line.strip():
-                    obj = json.loads(line)
-                    docs.append(Document(str(obj.get("id", f"{path}:{line_no}")), obj.get("lang", "und"),
-                                         obj["text"], date=obj.get("date")))
+    for item in batch.read_reports(paths):
+        if isinstance(item, Problem):
+            raise SystemExit(f"cannot read a report: {item}")
+        docs.append(item.doc)
     return docs[:limit] if limit else docs
 
 
@@ -152,24 +151,14 @@ def time_pipeline(directory: Path, texts: list[str], dtype: torch.dtype, device:
 
 # ------------------------------------------------------------------------------------------------ eventcoder
 
-def event_assembler() -> tuple[Callable[[Document], object], str]:
-    """HOOK(events): the product's event assembly, `eventcoder.inference.events`, applied to each prediction
-    as `eventcoder predict` does (events, then their JSON-able dicts).
-
-    Until that module exists the benchmark times the predictor alone and says so in its output; once it
-    exists, the two names below must be its functions (the run stops with an AttributeError otherwise)."""
-    try:
-        from eventcoder.inference import events
-    except ImportError:
-        return (lambda doc: doc), "NOT INCLUDED: eventcoder.inference.events does not exist yet"
-    to_events = events.assemble_events  # HOOK(events): Document -> list[Event]
-    to_dict = events.event_to_dict  # HOOK(events): Event -> dict, as written to events.jsonl
-    return (lambda doc: [to_dict(e) for e in to_events(doc)]), "events.assemble_events + event_to_dict"
+def assemble(doc: Document) -> list[dict]:
+    """Event assembly as `eventcoder predict` writes it: events, then their JSON-able dicts."""
+    return [event_to_dict(event) for event in assemble_events(doc)]
 
 
 def time_eventcoder(model: EventCoderModel, tokenizer, encoding: EncodingConfig, docs: list[Document],
                     mixed_precision: str, device: str, batch_sizes: list[int], chunk_size: int, warmup: int,
-                    repeat: int, n_tokens: int, assemble: Callable[[Document], object]) -> list[Row]:
+                    repeat: int, n_tokens: int) -> list[Row]:
     rows = []
     for batch_size in batch_sizes:
         predictor = Predictor(model, tokenizer, encoding, batch_size=batch_size, device=device,
@@ -312,7 +301,7 @@ def run_throughput(args, batch_sizes: list[int]) -> dict:
     lengths = [len(tokenize_text(t, tokenizer)[0]) for t in texts]
     n_tokens = sum(lengths)
     n_windows = sum(len(token_windows(n, encoding)) for n in lengths)
-    assemble, events_note = event_assembler()
+    events_note = "events.assemble_events + event_to_dict"
     print(f"reports: {len(docs)}, tokens: {n_tokens:,} (sub-words, without special tokens), windows: {n_windows:,} "
           f"({encoding.window_length} tokens, {encoding.window_stride} shared); device {args.device} "
           f"({torch.cuda.get_device_name() if args.device.startswith('cuda') else cpu_name()}), "
@@ -338,7 +327,7 @@ def run_throughput(args, batch_sizes: list[int]) -> dict:
     for precision in args.eventcoder_precisions.split(","):
         mixed = {"fp32": "no", "bf16": "bf16"}[precision]
         rows += time_eventcoder(model, tokenizer, encoding, docs, mixed, args.device, batch_sizes,
-                                args.chunk_size, args.warmup, args.repeat, n_tokens, assemble)
+                                args.chunk_size, args.warmup, args.repeat, n_tokens)
 
     print("\nbest batch size of each:")
     best = {f"{s} {p}": best_of(rows, s, p) for s in ("HF pipeline", "eventcoder") for p in ("fp32", "bf16")}
@@ -354,8 +343,7 @@ def run_throughput(args, batch_sizes: list[int]) -> dict:
     if best["eventcoder fp32"] and best["HF pipeline fp32"] and product is not best["eventcoder fp32"]:
         ratios["eventcoder fp32 / HF pipeline fp32"] = (best["eventcoder fp32"].tokens_per_s
                                                        / best["HF pipeline fp32"].tokens_per_s)
-    print("\nratios (throughput, best batch size each; eventcoder includes relations"
-          f"{' and event assembly' if 'NOT' not in events_note else ', NOT event assembly'}):")
+    print("\nratios (throughput, best batch size each; eventcoder includes relations and event assembly):")
     for name, ratio in ratios.items():
         print(f"  {name:<40} {ratio:5.2f}x")
     return {"reports": len(docs), "tokens": n_tokens, "windows": n_windows, "encoding": asdict(encoding),

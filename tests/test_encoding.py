@@ -1,4 +1,4 @@
-from eventcoder.schema import Document, Entity, Relation
+from eventcoder.schema import Document
 from eventcoder.training.encoding import (IGNORE, RELATION_CLASSES, TAGS, EncodingConfig, EncodingReport,
                                           decode_tags, encode_document, token_windows)
 
