@@ -127,7 +127,8 @@ def check_same_windows(tokenizer, encoding: EncodingConfig, texts: Sequence[str]
         chunks = tokenizer(text, truncation=True, return_overflowing_tokens=True, stride=encoding.window_stride,
                            padding=False)["input_ids"]
         if ours != [list(c) for c in chunks]:
-            raise AssertionError(f"the pipeline's windows differ from eventcoder's on a {len(ids)}-token report")
+            raise AssertionError(f"the pipeline's windows differ from eventcoder's on a {len(ids)}-token report: "
+                                 f"lengths {[len(c) for c in chunks]} against {[len(w) for w in ours]}")
         compared += len(ours)
     return compared
 

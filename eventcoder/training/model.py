@@ -138,7 +138,9 @@ class EventCoderModel(nn.Module):
         encoder = AutoModel.from_config(AutoConfig.from_pretrained(directory), add_pooling_layer=False)
         extra = {k: v for k, v in meta.items() if k not in ("tags", "relation_classes", "model")}
         model = cls(encoder, ModelConfig(**meta["model"]), extra)
-        model.load_state_dict(load_file(directory / MODEL_FILE, device=str(device)))
+        # safetensors knows "cpu" but not "cpu:0", the device a rank of a multi-CPU run is given
+        device = torch.device(device)
+        model.load_state_dict(load_file(directory / MODEL_FILE, device="cpu" if device.type == "cpu" else str(device)))
         return model.to(device).eval()
 
 

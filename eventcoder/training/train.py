@@ -19,7 +19,7 @@ from typing import Callable
 
 import torch
 from accelerate import Accelerator
-from accelerate.utils import set_seed
+from accelerate.utils import broadcast, set_seed
 from tqdm.auto import tqdm
 from transformers import get_linear_schedule_with_warmup
 
@@ -61,6 +61,13 @@ def length_grouped_batches(windows: list[Window], batch_size: int, seed: int) ->
     return batches
 
 
+def shard_batches(batches: list[list[int]], num_processes: int, process_index: int) -> list[list[int]]:
+    """This process's share of an epoch's batches under `accelerate launch`: every rank the same number of
+    steps (DDP waits for all ranks at each step), the last few batches dropped when they do not divide."""
+    usable = len(batches) - len(batches) % num_processes
+    return batches[process_index:usable:num_processes]
+
+
 def train(config: Config, output_dir: str | Path | None = None, resume: bool = False,
           log: Callable[[str], None] = print) -> Evaluation | None:
     tc = config.training
@@ -72,6 +79,8 @@ def train(config: Config, output_dir: str | Path | None = None, resume: bool = F
     accelerator = Accelerator(mixed_precision="no" if cpu_only and tc.mixed_precision == "fp16" else tc.mixed_precision,
                               gradient_accumulation_steps=tc.gradient_accumulation_steps)
     set_seed(tc.seed)
+    if not accelerator.is_main_process:
+        log = _silent  # one voice under `accelerate launch`
 
     overrides = {} if tc.attention_dropout is None else {"attention_probs_dropout_prob": tc.attention_dropout}
     tokenizer, encoder = load_backbone(config.backbone, **overrides)
@@ -96,6 +105,7 @@ def train(config: Config, output_dir: str | Path | None = None, resume: bool = F
         {"params": [p for n, p in enc if n.endswith(no_decay)], "weight_decay": 0.0},
         {"params": head_params, "weight_decay": tc.weight_decay, "lr": tc.head_learning_rate},
     ], lr=tc.learning_rate)
+    # Counted as one process sees it: with N processes accelerate advances the prepared scheduler N times a step.
     steps_per_epoch = math.ceil(math.ceil(len(windows) / tc.batch_size) / tc.gradient_accumulation_steps)
     total_steps = steps_per_epoch * tc.epochs
     scheduler = get_linear_schedule_with_warmup(optimizer, int(tc.warmup_ratio * total_steps), total_steps)
@@ -112,7 +122,9 @@ def train(config: Config, output_dir: str | Path | None = None, resume: bool = F
     best: Evaluation | None = None
     out_of_time = False
     while state.epoch < tc.epochs and not out_of_time:
-        batches = length_grouped_batches(windows, tc.batch_size, tc.seed + state.epoch)
+        # the same seed on every rank: the same shuffle, of which each rank takes its own share
+        batches = shard_batches(length_grouped_batches(windows, tc.batch_size, tc.seed + state.epoch),
+                                accelerator.num_processes, accelerator.process_index)
         bar = tqdm(total=len(batches), initial=state.batches_done_in_epoch, desc=f"epoch {state.epoch + 1}/{tc.epochs}",
                    disable=not accelerator.is_local_main_process, unit="batch")
         model.train()
@@ -133,7 +145,7 @@ def train(config: Config, output_dir: str | Path | None = None, resume: bool = F
             bar.set_postfix(loss=f"{out.loss.item():.3f}", tags=f"{out.tag_loss.item():.3f}",
                             rel=f"{out.relation_loss.item():.3f}" if out.relation_loss is not None else "-")
             state.seconds = time.monotonic() - started
-            out_of_time = tc.max_minutes is not None and state.seconds > tc.max_minutes * 60
+            out_of_time = _main_decides(accelerator, tc.max_minutes is not None and state.seconds > tc.max_minutes * 60)
             if tc.evaluate_every_steps and state.global_step % tc.evaluate_every_steps == 0 and accelerator.sync_gradients:
                 best, stop = _evaluate(accelerator, model, tokenizer, config, dev_docs, state, output, best, log)
                 if stop:
@@ -152,7 +164,7 @@ def train(config: Config, output_dir: str | Path | None = None, resume: bool = F
             _checkpoint(accelerator, state, checkpoint)
     if out_of_time:
         log(f"stopped after {state.seconds / 60:.1f} min (time budget or early stopping)")
-        if not (output / BEST_DIR).exists():
+        if state.best_score < 0:  # stopped before the first evaluation: keep what there is
             best, _ = _evaluate(accelerator, model, tokenizer, config, dev_docs, state, output, best, log)
     if tc.count_link_thresholds and accelerator.is_main_process:
         _choose_count_link_threshold(output / BEST_DIR, tokenizer, config, dev_docs, accelerator.device, log)
@@ -164,31 +176,48 @@ def train(config: Config, output_dir: str | Path | None = None, resume: bool = F
 
 def _evaluate(accelerator, model, tokenizer, config: Config, dev_docs, state: TrainerState, output: Path,
               best: Evaluation | None, log) -> tuple[Evaluation | None, bool]:
-    """Score the dev set; keep the model if it is the best so far. Returns (best evaluation, stop?)."""
+    """Score the dev set; keep the model if it is the best so far. Returns (best evaluation, stop?).
+
+    Under `accelerate launch` the main process scores and the other ranks take its verdict: they hold the
+    same weights, and scoring once keeps their stopping decisions from drifting apart."""
     if not dev_docs:
         raise ValueError("no dev reports: early stopping and model selection need data.dev")
-    unwrapped: EventCoderModel = accelerator.unwrap_model(model)
-    unwrapped.eval()
-    predictor = Predictor(unwrapped, tokenizer, config.encoding, device=accelerator.device,
-                          mixed_precision=config.training.mixed_precision)
-    ev = evaluate_documents(dev_docs, predictor.predict(dev_docs))
-    unwrapped.train()
-    score = ev.entity_f1 + ev.relation_f1
-    improved = score > state.best_score
-    record = {"epoch": state.epoch, "step": state.global_step, "minutes": round(state.seconds / 60, 2),
-              "entity_f1": ev.entity_f1, "relation_f1": round(ev.relation_f1, 4),
-              "totals_exact": ev.totals["all_exact"], "best": improved}
+    ev, score = None, -1.0
     if accelerator.is_main_process:
+        unwrapped: EventCoderModel = accelerator.unwrap_model(model)
+        unwrapped.eval()
+        predictor = Predictor(unwrapped, tokenizer, config.encoding, device=accelerator.device,
+                              mixed_precision=config.training.mixed_precision)
+        ev = evaluate_documents(dev_docs, predictor.predict(dev_docs))
+        unwrapped.train()
+        score = ev.entity_f1 + ev.relation_f1
+    score = _main_decides(accelerator, score)
+    improved = score > state.best_score
+    if ev is not None:
+        record = {"epoch": state.epoch, "step": state.global_step, "minutes": round(state.seconds / 60, 2),
+                  "entity_f1": ev.entity_f1, "relation_f1": round(ev.relation_f1, 4),
+                  "totals_exact": ev.totals["all_exact"], "best": improved}
         with open(output / METRICS_FILE, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(record) + "\n")
-    log(json.dumps(record))
+        log(json.dumps(record))
     if improved:
         state.best_score, state.evaluations_without_gain = score, 0
         if accelerator.is_main_process:
-            unwrapped.save_pretrained(output / BEST_DIR, tokenizer)
+            accelerator.unwrap_model(model).save_pretrained(output / BEST_DIR, tokenizer)
         return ev, False
     state.evaluations_without_gain += 1
     return best, state.evaluations_without_gain >= config.training.early_stopping_patience
+
+
+def _main_decides(accelerator, value):
+    """The main process's `value` (a bool or a float) on every rank; itself when there is one process."""
+    if accelerator.num_processes == 1:
+        return value
+    return type(value)(broadcast(torch.tensor([float(value)], device=accelerator.device), from_process=0).item())
+
+
+def _silent(_: str) -> None:
+    pass
 
 
 def _choose_count_link_threshold(best_dir: Path, tokenizer, config: Config, dev_docs, device, log) -> None:
