@@ -11,15 +11,17 @@ Both sides run in this one process over the same reports with the same weights:
   windows are eventcoder's windows (see `make_baseline`), then sweeps its `batch_size` and keeps its best,
   once with fp32 weights and once with bf16 weights;
 - eventcoder runs as the product runs it: `Predictor.predict_stream` (tags, constrained decoding, relations)
-  followed by event assembly, also swept over batch sizes, with bf16 autocast (the product's default) and
-  with fp32 for a like-for-like row.
+  followed by event assembly, also swept over batch sizes, with bf16 autocast (the product's default),
+  with fp32 for a like-for-like row, and with `--eventcoder-variants bf16-compiled` with the encoder
+  compiled as `eventcoder predict --compile` runs it (its warm-up run, which pays the compilation, is
+  reported beside it).
 
 Tokens are counted once, with the tokenizer (sub-words without special tokens), and the same count divides
 both sides' times. Every timed run is preceded by a warm-up run of the same configuration on a few reports;
 with `--repeat N` the fastest of N timed runs counts.
 
-`--check-quality DATA.jsonl` also scores the predictor in fp32 and in bf16 on annotated data
-(`training.evaluate.evaluate_documents`), to show what bf16 costs in F1.
+`--check-quality DATA.jsonl` also scores the predictor in fp32 and in each variant on annotated data
+(`training.evaluate.evaluate_documents`), to show what bf16 and compilation cost in F1.
 """
 
 from __future__ import annotations
@@ -55,12 +57,13 @@ DEFAULT_REPORTS = str(REPO / "annotations" / "splits" / "*.jsonl")
 @dataclass
 class Row:
     system: str
-    precision: str
+    variant: str  # fp32 / bf16 for the pipeline; see EVENTCODER_VARIANTS for eventcoder
     batch_size: int
     seconds: float
     reports_per_s: float
     tokens_per_s: float
     entities: int  # what the run found: a sanity check that both sides did the work
+    warmup_seconds: float  # the warm-up run, which pays one-off costs such as compilation
 
 
 # ------------------------------------------------------------------------------------------------ inputs
@@ -143,9 +146,9 @@ def time_pipeline(directory: Path, texts: list[str], dtype: torch.dtype, device:
         def run(reports: list[str]) -> int:
             return sum(len(found) for found in pipe(reports, batch_size=batch_size))
 
-        seconds, entities = timed(run, texts, warmup, repeat, device)
+        seconds, entities, warmup_seconds = timed(run, texts, warmup, repeat, device)
         rows.append(Row("HF pipeline", precision, batch_size, seconds, len(texts) / seconds, n_tokens / seconds,
-                        entities))
+                        entities, warmup_seconds))
         print_row(rows[-1])
     return rows
 
@@ -157,13 +160,19 @@ def assemble(doc: Document) -> list[dict]:
     return [event_to_dict(event) for event in assemble_events(doc)]
 
 
+# eventcoder variants: --eventcoder-precisions name -> (Predictor mixed_precision, compile)
+EVENTCODER_VARIANTS = {"bf16": ("bf16", False), "bf16-compiled": ("bf16", True), "fp32": ("no", False),
+                       "fp32-compiled": ("no", True)}
+
+
 def time_eventcoder(model: EventCoderModel, tokenizer, encoding: EncodingConfig, docs: list[Document],
-                    mixed_precision: str, device: str, batch_sizes: list[int], chunk_size: int, warmup: int,
+                    variant: str, device: str, batch_sizes: list[int], chunk_size: int, warmup: int,
                     repeat: int, n_tokens: int) -> list[Row]:
+    mixed_precision, compile_encoder = EVENTCODER_VARIANTS[variant]
     rows = []
     for batch_size in batch_sizes:
         predictor = Predictor(model, tokenizer, encoding, batch_size=batch_size, device=device,
-                              mixed_precision=mixed_precision)
+                              mixed_precision=mixed_precision, compile=compile_encoder)
 
         def run(reports: list[Document]) -> int:
             entities = 0
@@ -172,19 +181,23 @@ def time_eventcoder(model: EventCoderModel, tokenizer, encoding: EncodingConfig,
                 entities += len(predicted.entities)
             return entities
 
-        seconds, entities = timed(run, docs, warmup, repeat, device)
-        precision = "bf16" if predictor.autocast_dtype == torch.bfloat16 else "fp32"
-        rows.append(Row("eventcoder", precision, batch_size, seconds, len(docs) / seconds, n_tokens / seconds,
-                        entities))
+        seconds, entities, warmup_seconds = timed(run, docs, warmup, repeat, device)
+        rows.append(Row("eventcoder", variant, batch_size, seconds, len(docs) / seconds, n_tokens / seconds,
+                        entities, warmup_seconds))
         print_row(rows[-1])
     return rows
 
 
 # -------------------------------------------------------------------------------------------------- timing
 
-def timed(run: Callable[[list], int], inputs: list, warmup: int, repeat: int, device: str) -> tuple[float, int]:
-    """The fastest of `repeat` runs over all inputs, after one warm-up run over the first `warmup` inputs."""
+def timed(run: Callable[[list], int], inputs: list, warmup: int, repeat: int,
+          device: str) -> tuple[float, int, float]:
+    """The fastest of `repeat` runs over all inputs, after one warm-up run over the first `warmup` inputs;
+    returns (seconds, what the run returned, seconds of the warm-up)."""
+    started = time.perf_counter()
     run(inputs[:warmup])
+    sync(device)
+    warmup_seconds = time.perf_counter() - started
     best, result = float("inf"), 0
     for _ in range(repeat):
         sync(device)
@@ -192,7 +205,7 @@ def timed(run: Callable[[list], int], inputs: list, warmup: int, repeat: int, de
         result = run(inputs)
         sync(device)
         best = min(best, time.perf_counter() - started)
-    return best, result
+    return best, result, warmup_seconds
 
 
 def cpu_name() -> str:
@@ -209,18 +222,18 @@ def sync(device: str) -> None:
 
 
 def print_row(row: Row) -> None:
-    print(f"  {row.system:<12}{row.precision:<6}{row.batch_size:>6}{row.seconds:>10.2f}{row.reports_per_s:>11.2f}"
-          f"{row.tokens_per_s:>11.0f}{row.entities:>10}", flush=True)
+    print(f"  {row.system:<12}{row.variant:<15}{row.batch_size:>6}{row.seconds:>10.2f}{row.reports_per_s:>11.2f}"
+          f"{row.tokens_per_s:>11.0f}{row.entities:>10}{row.warmup_seconds:>10.1f}", flush=True)
 
 
-def best_of(rows: list[Row], system: str, precision: str) -> Row | None:
-    matching = [r for r in rows if r.system == system and r.precision == precision]
+def best_of(rows: list[Row], system: str, variant: str) -> Row | None:
+    matching = [r for r in rows if r.system == system and r.variant == variant]
     return max(matching, key=lambda r: r.tokens_per_s) if matching else None
 
 
 # ------------------------------------------------------------------------------------------------- quality
 
-def check_quality(model_dir: str, data: str, device: str) -> dict:
+def check_quality(model_dir: str, data: str, device: str, variants: Sequence[str]) -> dict:
     """Entity, relation and casualty-total scores of the predictor in fp32 and in bf16 on annotated data."""
     from eventcoder.annotations.jsonl import read_jsonl
     from eventcoder.training.evaluate import evaluate_documents
@@ -229,17 +242,22 @@ def check_quality(model_dir: str, data: str, device: str) -> dict:
     gold = read_jsonl(data, problems)  # invalid reports are left out (and counted) rather than fatal
     out = {"data": data, "reports": len(gold), "skipped_invalid": len(problems)}
     spans = {}
-    for name, mixed_precision in (("fp32", "no"), ("bf16", "bf16")):
-        predictor = Predictor.from_pretrained(model_dir, device=device, mixed_precision=mixed_precision)
+    for name in dict.fromkeys(["fp32", *variants]):  # fp32 first: the reference
+        mixed_precision, compile_encoder = EVENTCODER_VARIANTS[name]
+        predictor = Predictor.from_pretrained(model_dir, device=device, mixed_precision=mixed_precision,
+                                              compile=compile_encoder)
         predicted = predictor.predict(gold)
         ev = evaluate_documents(gold, predicted)
         out[name] = {"entity_f1": ev.entity_f1,
                      "entity_exact_f1": ev.as_dict()["entities"]["exact"]["micro"]["f1"],
                      "relation_f1": round(ev.relation_f1, 4), "totals_all_exact": ev.totals["all_exact"]}
         spans[name] = {(d.id, e.label, e.start, e.end) for d in predicted for e in d.entities}
-    out["bf16_minus_fp32"] = {k: round(out["bf16"][k] - out["fp32"][k], 4) for k in out["fp32"]}
-    # how far the two precisions' predictions differ, whatever the gold says
-    out["same_spans"] = round(len(spans["fp32"] & spans["bf16"]) / max(1, len(spans["fp32"] | spans["bf16"])), 4)
+    # how far each variant's predictions differ from fp32's, whatever the gold says
+    for name in spans:
+        if name != "fp32":
+            out[f"{name}_minus_fp32"] = {k: round(out[name][k] - out["fp32"][k], 4) for k in out["fp32"]}
+            out[f"{name}_same_spans"] = round(len(spans["fp32"] & spans[name])
+                                              / max(1, len(spans["fp32"] | spans[name])), 4)
     return out
 
 
@@ -254,14 +272,15 @@ def main(argv: Sequence[str] | None = None) -> dict:
     parser.add_argument("--limit", type=int, help="only the first N reports")
     parser.add_argument("--batch-sizes", default="1,8,32,64", help="swept on both sides (default: 1,8,32,64)")
     parser.add_argument("--pipeline-precisions", default="fp32,bf16", help="weights of the baseline model")
-    parser.add_argument("--eventcoder-precisions", default="bf16,fp32",
-                        help="bf16 = autocast, the product's default; fp32 for the like-for-like row")
+    parser.add_argument("--eventcoder-variants", default="bf16,fp32",
+                        help="bf16 = autocast, the product's default; fp32 for the like-for-like row; "
+                             "bf16-compiled / fp32-compiled with the encoder compiled (`predict --compile`)")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's own choice)")
     parser.add_argument("--repeat", type=int, default=1, help="timed runs per configuration; the fastest counts")
     parser.add_argument("--warmup", type=int, default=16, help="reports in the warm-up run (default 16)")
     parser.add_argument("--chunk-size", type=int, default=64, help="Predictor.predict_stream chunk (default 64)")
-    parser.add_argument("--check-quality", metavar="DATA.jsonl", help="also score fp32 against bf16 on DATA")
+    parser.add_argument("--check-quality", metavar="DATA.jsonl", help="also score each eventcoder variant on DATA")
     parser.add_argument("--skip-throughput", action="store_true", help="with --check-quality: only that")
     parser.add_argument("--json", metavar="OUT", help="write every figure to OUT as JSON")
     args = parser.parse_args(argv)
@@ -279,12 +298,16 @@ def main(argv: Sequence[str] | None = None) -> dict:
     if not args.skip_throughput:
         result.update(run_throughput(args, batch_sizes))
     if args.check_quality:
-        print(f"\nquality, fp32 against bf16 autocast, on {args.check_quality}:")
-        quality = check_quality(args.model_dir, args.check_quality, args.device)
-        for precision in ("fp32", "bf16", "bf16_minus_fp32"):
-            sign = "+" if precision == "bf16_minus_fp32" else ""
-            print(f"  {precision:<16}" + "  ".join(f"{k} {v:{sign}.4f}" for k, v in quality[precision].items()))
-        print(f"  predicted spans identical in both precisions: {quality['same_spans']:.2%} (intersection over union)")
+        variants = args.eventcoder_variants.split(",")
+        print(f"\nquality of each variant against fp32, on {args.check_quality}:")
+        quality = check_quality(args.model_dir, args.check_quality, args.device, variants)
+        for name in dict.fromkeys(["fp32", *variants]):
+            print(f"  {name:<26}" + "  ".join(f"{k} {v:.4f}" for k, v in quality[name].items()))
+            if name != "fp32":
+                print(f"  {name + ' - fp32':<26}" + "  ".join(
+                    f"{k} {v:+.4f}" for k, v in quality[f"{name}_minus_fp32"].items()))
+                print(f"  {'':<26}predicted spans identical to fp32's: {quality[f'{name}_same_spans']:.2%} "
+                      f"(intersection over union)")
         print(f"  ({quality['reports']} reports; {quality['skipped_invalid']} invalid ones left out)")
         result["quality"] = quality
     if args.json:
@@ -318,35 +341,28 @@ def run_throughput(args, batch_sizes: list[int]) -> dict:
               f"'simple', stride={baseline['stride']}), model_max_length={baseline['model_max_length']} "
               f"(eventcoder's window_length, special tokens included); logits equal to the tag head's "
               f"(max |diff| {max_diff:.1e}); its {compared:,} windows are eventcoder's windows, token for token")
-        print(f"\n  {'system':<12}{'prec':<6}{'batch':>6}{'seconds':>10}{'reports/s':>11}{'tokens/s':>11}"
-              f"{'entities':>10}")
+        print(f"\n  {'system':<12}{'variant':<15}{'batch':>6}{'seconds':>10}{'reports/s':>11}{'tokens/s':>11}"
+              f"{'entities':>10}{'warm-up s':>10}")
         rows: list[Row] = []
         for precision in args.pipeline_precisions.split(","):
             dtype = {"fp32": torch.float32, "bf16": torch.bfloat16}[precision]
             rows += time_pipeline(Path(tmp), texts, dtype, args.device, batch_sizes, encoding.window_stride,
                                   args.warmup, args.repeat, n_tokens)
-    for precision in args.eventcoder_precisions.split(","):
-        mixed = {"fp32": "no", "bf16": "bf16"}[precision]
-        rows += time_eventcoder(model, tokenizer, encoding, docs, mixed, args.device, batch_sizes,
+    for variant in args.eventcoder_variants.split(","):
+        rows += time_eventcoder(model, tokenizer, encoding, docs, variant, args.device, batch_sizes,
                                 args.chunk_size, args.warmup, args.repeat, n_tokens)
 
     print("\nbest batch size of each:")
-    best = {f"{s} {p}": best_of(rows, s, p) for s in ("HF pipeline", "eventcoder") for p in ("fp32", "bf16")}
+    systems = dict.fromkeys((r.system, r.variant) for r in rows)  # in the order they ran
+    best = {f"{s} {p}": best_of(rows, s, p) for s, p in systems}
     for name, row in best.items():
-        if row:
-            print(f"  {name:<18} batch {row.batch_size:>3}: {row.reports_per_s:8.2f} reports/s {row.tokens_per_s:9.0f}"
-                  f" tokens/s")
-    ratios = {}
-    product = best["eventcoder bf16"] or best["eventcoder fp32"]
-    for name in ("HF pipeline fp32", "HF pipeline bf16"):
-        if product and best[name]:
-            ratios[f"{product.system} {product.precision} / {name}"] = product.tokens_per_s / best[name].tokens_per_s
-    if best["eventcoder fp32"] and best["HF pipeline fp32"] and product is not best["eventcoder fp32"]:
-        ratios["eventcoder fp32 / HF pipeline fp32"] = (best["eventcoder fp32"].tokens_per_s
-                                                       / best["HF pipeline fp32"].tokens_per_s)
+        print(f"  {name:<26} batch {row.batch_size:>3}: {row.reports_per_s:8.2f} reports/s {row.tokens_per_s:9.0f}"
+              f" tokens/s")
+    ratios = {f"{ours} / {theirs}": best[ours].tokens_per_s / best[theirs].tokens_per_s
+              for ours in best if ours.startswith("eventcoder") for theirs in best if theirs.startswith("HF")}
     print("\nratios (throughput, best batch size each; eventcoder includes relations and event assembly):")
     for name, ratio in ratios.items():
-        print(f"  {name:<40} {ratio:5.2f}x")
+        print(f"  {name:<48} {ratio:5.2f}x")
     return {"reports": len(docs), "tokens": n_tokens, "windows": n_windows, "encoding": asdict(encoding),
             "baseline": {**baseline, "max_logit_diff": max_diff, "windows_compared": compared},
             "event_assembly": events_note, "rows": [asdict(r) for r in rows],

@@ -178,7 +178,10 @@ def predict_command(model: Path = typer.Argument(..., help="a trained model dire
                     lang: Optional[str] = typer.Option(None, "--lang", help="language of reports naming none "
                                                                             "(default: detected)"),
                     batch_size: int = typer.Option(16, help="windows per forward pass"),
-                    max_chars: int = typer.Option(DEFAULT_MAX_CHARS, help="longer reports fail instead of running")
+                    max_chars: int = typer.Option(DEFAULT_MAX_CHARS, help="longer reports fail instead of running"),
+                    compile_encoder: bool = typer.Option(False, "--compile", help="compile the encoder first "
+                                                         "(~30 s once, then faster: for runs of thousands of "
+                                                         "reports; needs a C++ compiler)")
                     ) -> None:
     """Predict spans, relations and events for raw reports; failures are listed, the run goes on."""
     from .inference.predictor import Predictor
@@ -189,7 +192,7 @@ def predict_command(model: Path = typer.Argument(..., help="a trained model dire
     except ValueError as err:
         _fail(str(err), 2)
     try:
-        predictor = Predictor.from_pretrained(model, batch_size=batch_size)
+        predictor = Predictor.from_pretrained(model, batch_size=batch_size, compile=compile_encoder)
     except (OSError, ValueError) as err:
         _fail(f"cannot load model {model}: {err}")
     try:

@@ -60,6 +60,20 @@ def test_predictions_are_typed_and_traceable(fitted):
     assert all(r.score is not None for r in pred.relations)
 
 
+def test_a_compiled_encoder_predicts_what_the_eager_one_does(fitted):
+    """`predict --compile`: the same spans and relations, across batches of several shapes."""
+    out, docs = fitted
+    eager = Predictor.from_pretrained(out / BEST_DIR, batch_size=3, mixed_precision="no")
+    compiled = Predictor.from_pretrained(out / BEST_DIR, batch_size=3, mixed_precision="no", compile=True)
+    assert compiled.encoder is not compiled.model.encoder
+
+    def found(predictor):
+        return [({(e.label, e.start, e.end) for e in d.entities},
+                 {(r.label, r.head, r.tail) for r in d.relations}) for d in predictor.predict(docs)]
+
+    assert found(compiled) == found(eager)
+
+
 def test_long_reports_merge_windows_without_cut_or_duplicate_spans(fitted):
     out, docs = fitted
     predictor = Predictor.from_pretrained(out / BEST_DIR)
