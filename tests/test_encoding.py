@@ -101,3 +101,10 @@ def test_decoded_spans_lose_edge_punctuation_but_not_hausa_apostrophes():
     assert decode_tags([b_a, i_a], [(0, 4), (4, 12)], hausa, "ha") == [("ACTOR", 0, 12)]
     assert decode_tags([b_a, i_a], [(0, 4), (4, 12)], hausa, "en") == [("ACTOR", 1, 12)]
     assert decode_tags([b_k], [(0, 1)], ",") == []  # nothing left of a span of punctuation
+
+
+def test_a_full_stop_after_a_figure_leaves_the_span_but_abbreviations_keep_theirs():
+    b_k, b_a = TAGS.index("B-KILLED"), TAGS.index("B-ACTOR")
+    text = "killing 11. U.S."
+    offsets = [(0, 7), (7, 11), (11, 16)]  # sentencepiece pieces: `▁11.` and `▁U.S.`
+    assert decode_tags([0, b_k, b_a], offsets, text) == [("KILLED", 8, 10), ("ACTOR", 12, 16)]

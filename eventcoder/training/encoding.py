@@ -248,7 +248,9 @@ def decode_tags(tag_ids: Sequence[int], char_offsets: Sequence[tuple[int, int]],
     for label, s, e in spans:
         while s < e and is_edge_character(text[s], lang):
             s += 1
-        while e > s and is_edge_character(text[e - 1], lang):
+        # A full stop is no edge character (`U.S.`, `St.`), but after a figure it closes the sentence (`... 11.`)
+        while e > s and (is_edge_character(text[e - 1], lang) or (text[e - 1] == "." and e - 2 >= s
+                                                                 and text[e - 2].isdigit())):
             e -= 1
         if s < e:
             out.append((label, s, e))
