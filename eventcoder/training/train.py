@@ -105,7 +105,8 @@ def train(config: Config, output_dir: str | Path | None = None, resume: bool = F
         {"params": [p for n, p in enc if n.endswith(no_decay)], "weight_decay": 0.0},
         {"params": head_params, "weight_decay": tc.weight_decay, "lr": tc.head_learning_rate},
     ], lr=tc.learning_rate)
-    # Counted as one process sees it: with N processes accelerate advances the prepared scheduler N times a step.
+    # Steps over all batches, as one process would take them: with N processes each takes 1/N of them and
+    # accelerate advances the prepared scheduler N times per step, so the schedule comes out the same.
     steps_per_epoch = math.ceil(math.ceil(len(windows) / tc.batch_size) / tc.gradient_accumulation_steps)
     total_steps = steps_per_epoch * tc.epochs
     scheduler = get_linear_schedule_with_warmup(optimizer, int(tc.warmup_ratio * total_steps), total_steps)
