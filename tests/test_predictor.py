@@ -1,5 +1,5 @@
-from eventcoder.inference.predictor import _one_total_per_count
-from eventcoder.schema import Relation
+from eventcoder.inference.predictor import _may_be_part_of, _one_total_per_count
+from eventcoder.schema import Entity, Relation
 
 
 def test_each_count_keeps_one_total_and_no_loop():
@@ -29,3 +29,12 @@ def test_count_links_are_drawn_at_their_threshold_and_other_classes_keep_the_arg
     assert decide(0.28, none=0.45, SAME_AS=0.3, PART_OF=0.25) == ("SAME_AS", pytest.approx(0.3))
     assert decide(0.5, none=0.35, PART_OF=0.4, SAME_AS=0.25)[0] == "none"  # the argmax, but under the bar
     assert decide(0.1, none=0.3, VICTIM=0.7) == ("VICTIM", pytest.approx(0.7))  # not a pair of counts
+
+
+def test_a_part_is_smaller_than_its_total_where_both_figures_are_known():
+    def count(value):
+        return Entity("k", "KILLED", 0, 2, "xx", value)
+
+    assert _may_be_part_of(count(12), count(40))
+    assert not _may_be_part_of(count(40), count(12)) and not _may_be_part_of(count(4), count(4))
+    assert _may_be_part_of(count(None), count(12)) and _may_be_part_of(count(40), count(None))  # `dozens`
