@@ -3,16 +3,17 @@ from transformers import BertConfig, BertModel
 
 from eventcoder.training.encoding import (TAG_IDS, TAGS, EncodingConfig, EncodingReport, collate_windows,
                                           encode_documents)
-from eventcoder.training.model import EventCoderModel, _partial_label_loss, viterbi_decode
+from eventcoder.training.model import (EventCoderModel, ModelConfig, _partial_label_loss, numeric_pair_features,
+                                       viterbi_decode)
 
 from samples import multilingual
 
 
-def tiny_model(tokenizer, seed=0):
+def tiny_model(tokenizer, seed=0, **config):
     torch.manual_seed(seed)
     encoder = BertModel(BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
                                    intermediate_size=64, max_position_embeddings=512), add_pooling_layer=False)
-    return EventCoderModel(encoder, meta={"backbone": "tiny"})
+    return EventCoderModel(encoder, ModelConfig(**config), meta={"backbone": "tiny"})
 
 
 def batch_of(tokenizer):
@@ -65,7 +66,7 @@ def test_constrained_decoding_never_starts_with_inside():
 
 
 def test_save_and_load_give_the_same_outputs(tmp_path, wordpiece_tokenizer):
-    model = tiny_model(wordpiece_tokenizer).eval()
+    model = tiny_model(wordpiece_tokenizer, numeric_features=True).eval()
     batch = batch_of(wordpiece_tokenizer)
     model.save_pretrained(tmp_path, wordpiece_tokenizer)
     loaded = EventCoderModel.from_pretrained(tmp_path)
@@ -92,3 +93,35 @@ def test_relation_features_pool_the_words_between_the_spans_in_either_order(word
     assert torch.allclose(between[0], torch.full((32,), 2 / 3))  # tokens 3, 4, 5: two of them are ones
     assert torch.equal(between[0], between[1])  # the same words whichever span is the head
     assert torch.equal(between[2], torch.zeros(32))  # adjacent spans: nothing between
+
+
+def test_numeric_features_compare_the_two_figures_where_both_are_known():
+    figures = torch.tensor([12.0, 40.0, float("nan"), 40.0])
+    features = numeric_pair_features(figures, torch.tensor([[0, 1], [1, 0], [1, 3], [2, 1]]))
+    assert features[0, :4].tolist() == [1, 1, 0, 0] and features[0, 4] > 0  # 12 under 40: a possible part
+    assert features[1, :4].tolist() == [1, 0, 0, 1] and features[1, 4] == -features[0, 4]
+    assert features[2, :4].tolist() == [1, 0, 1, 0] and features[2, 4] == 0  # the same figure
+    assert features[3].tolist() == [0, 0, 0, 0, 0]  # `dozens` has no figure: nothing to compare
+
+
+def test_windows_carry_the_figures_of_their_counts(wordpiece_tokenizer):
+    docs = multilingual()
+    windows = encode_documents(docs, wordpiece_tokenizer, EncodingConfig(), EncodingReport())
+    values = {(d.id, e.id): e.value for d in docs for e in d.entities}
+    spans = [(w.doc_id, s) for w in windows for s in w.spans]
+    assert all(s.value == values[(doc_id, s.entity_id)] for doc_id, s in spans)
+    assert any(s.value is not None for _, s in spans)
+    batch = collate_windows(windows, wordpiece_tokenizer.pad_token_id)
+    figures = [float("nan") if s.value is None else s.value for _, s in spans]
+    assert torch.equal(batch.span_values.isnan(), torch.tensor(figures).isnan())
+    assert torch.equal(batch.span_values.nan_to_num(-1), torch.tensor(figures).nan_to_num(-1))
+
+
+def test_a_model_saved_without_numeric_features_still_loads(tmp_path, wordpiece_tokenizer):
+    model = tiny_model(wordpiece_tokenizer).eval()  # numeric_features off, as models saved before it
+    model.save_pretrained(tmp_path, wordpiece_tokenizer)
+    loaded = EventCoderModel.from_pretrained(tmp_path)
+    assert not loaded.config.numeric_features
+    with torch.no_grad():
+        assert torch.allclose(model(batch_of(wordpiece_tokenizer)).relation_logits,
+                              loaded(batch_of(wordpiece_tokenizer)).relation_logits)

@@ -18,7 +18,7 @@ import torch
 
 from ..schema import CASUALTY_LABELS, ENTITY_LABELS, Document, Entity, Relation, allowed_relations, resolve_counts
 from ..training.encoding import (RELATION_CLASSES, TAGS, EncodingConfig, decode_tags, entity_token_range,
-                                 offset_arrays, token_windows, tokenize_text)
+                                 figure_or_nan, offset_arrays, token_windows, tokenize_text)
 from ..training.model import EventCoderModel, viterbi_decode
 from .numbers import stated_value
 
@@ -194,9 +194,11 @@ class Predictor:
             spans = torch.tensor([(0, token_ranges[i][0] - w_start + 1, token_ranges[i][1] - w_start + 1) for i in used],
                                  device=self.device)
             labels = torch.tensor([_LABEL_INDEX[entities[i].label] for i in used], device=self.device)
+            values = torch.tensor([figure_or_nan(entities[i].value) for i in used], device=self.device)
             pair_idx = torch.tensor([(local[h], local[t]) for h, t in pairs], device=self.device)
             with self._autocast():
-                logits = self.model.score_pairs(p.hidden[w].unsqueeze(0), spans, labels, pair_idx).float().cpu()
+                logits = self.model.score_pairs(p.hidden[w].unsqueeze(0), spans, labels, pair_idx,
+                                                values).float().cpu()
             allowed = torch.stack([_ALLOWED_CLASSES[(entities[h].label, entities[t].label)] for h, t in pairs])
             allowed[:, _PART_OF] &= torch.tensor([_may_be_part_of(entities[h], entities[t]) for h, t in pairs])
             probs = logits.masked_fill(~allowed, float("-inf")).softmax(-1)  # all pairs at once, row by row

@@ -38,6 +38,7 @@ class WindowSpan:
     label: str
     token_start: int
     token_end: int
+    value: int | None = None  # a casualty count's figure (`Entity.value`); None for other labels and `dozens`
 
 
 @dataclass
@@ -73,11 +74,12 @@ class Batch:
     span_labels: torch.Tensor | None = None  # [S] index into ENTITY_LABELS
     pairs: torch.Tensor | None = None  # [P, 2] indices into spans (head, tail)
     pair_classes: torch.Tensor | None = None  # [P] index into RELATION_CLASSES (training only)
+    span_values: torch.Tensor | None = None  # [S] float: each span's figure, NaN where it has none
 
     def to(self, device) -> "Batch":
         return Batch(*(t.to(device) if isinstance(t, torch.Tensor) else t for t in
                        (self.input_ids, self.attention_mask, self.allowed_tags, self.spans, self.span_labels,
-                        self.pairs, self.pair_classes)))
+                        self.pairs, self.pair_classes, self.span_values)))
 
 
 def collate_windows(windows: Sequence[Window], pad_token_id: int) -> Batch:
@@ -86,7 +88,7 @@ def collate_windows(windows: Sequence[Window], pad_token_id: int) -> Batch:
     input_ids = torch.full((len(windows), length), pad_token_id, dtype=torch.long)
     attention_mask = torch.zeros((len(windows), length), dtype=torch.long)
     allowed = torch.zeros((len(windows), length, len(TAGS)), dtype=torch.bool)
-    spans, span_labels, pairs, pair_classes = [], [], [], []
+    spans, span_labels, span_values, pairs, pair_classes = [], [], [], [], []
     for row, w in enumerate(windows):
         n = len(w.input_ids)
         input_ids[row, :n] = torch.tensor(w.input_ids)
@@ -101,11 +103,16 @@ def collate_windows(windows: Sequence[Window], pad_token_id: int) -> Batch:
         base = len(spans)
         spans += [(row, s.token_start, s.token_end) for s in w.spans]
         span_labels += [ENTITY_LABELS.index(s.label) for s in w.spans]
+        span_values += [figure_or_nan(s.value) for s in w.spans]
         pairs += [(base + h, base + t) for h, t, _ in w.pairs]
         pair_classes += [c for _, _, c in w.pairs]
     as_long = lambda x, width: torch.tensor(x, dtype=torch.long).reshape(-1, width)  # noqa: E731
     return Batch(input_ids, attention_mask, allowed, as_long(spans, 3), as_long(span_labels, 1).squeeze(1),
-                 as_long(pairs, 2), as_long(pair_classes, 1).squeeze(1))
+                 as_long(pairs, 2), as_long(pair_classes, 1).squeeze(1), torch.tensor(span_values, dtype=torch.float))
+
+
+def figure_or_nan(value: int | None) -> float:
+    return float("nan") if value is None else float(value)
 
 
 def encode_documents(documents: Iterable[Document], tokenizer, config: EncodingConfig,
@@ -180,13 +187,14 @@ def encode_document(doc: Document, tokenizer, config: EncodingConfig, report: En
     covered_entities: set[str] = set()
     covered_relations: set[tuple[str, str]] = set()
     labels = {e.id: e.label for e in doc.entities}
+    values = {e.id: e.value for e in doc.entities}
     windows = []
     for w_start, w_end in token_windows(len(ids), config):
         tags = [IGNORE] + token_tags[w_start:w_end] + [IGNORE]
         spans: list[WindowSpan] = []
         for ent_id, (s, e) in ranges.items():
             if s >= w_start and e <= w_end:
-                spans.append(WindowSpan(ent_id, labels[ent_id], s - w_start + 1, e - w_start + 1))
+                spans.append(WindowSpan(ent_id, labels[ent_id], s - w_start + 1, e - w_start + 1, values[ent_id]))
                 covered_entities.add(ent_id)
             elif s < w_end and e > w_start:  # cut by the window edge: whole in a neighbouring window
                 for i in range(max(s, w_start), min(e, w_end)):

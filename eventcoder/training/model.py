@@ -36,6 +36,10 @@ class ModelConfig:
     label_embedding_dim: int = 32
     distance_embedding_dim: int = 32
     relation_loss_weight: float = 1.0
+    # Relation features from the two spans' figures (both known; part <, =, > total; their log ratio): a
+    # breakdown is smaller than its total and restatements mostly repeat a figure, which sub-word vectors of
+    # digits hardly show. Off for models saved before it existed.
+    numeric_features: bool = False
     # PART_OF / SAME_AS are drawn where their probability reaches this, not only where they beat "none": a
     # missed link counts the same people twice in a report's totals. None: the most likely class. Chosen on
     # dev at the end of training (training.count_link_thresholds) and saved with the model.
@@ -67,7 +71,8 @@ class EventCoderModel(nn.Module):
         self.tag_head = nn.Linear(hidden, len(TAGS))
         self.label_embedding = nn.Embedding(len(ENTITY_LABELS), self.config.label_embedding_dim)
         self.distance_embedding = nn.Embedding(2 * len(_DISTANCE_EDGES), self.config.distance_embedding_dim)
-        pair_dim = 4 * hidden + 2 * self.config.label_embedding_dim + self.config.distance_embedding_dim
+        pair_dim = (4 * hidden + 2 * self.config.label_embedding_dim + self.config.distance_embedding_dim
+                    + (NUMERIC_PAIR_FEATURES if self.config.numeric_features else 0))
         self.relation_head = nn.Sequential(nn.Linear(pair_dim, self.config.relation_hidden), nn.GELU(),
                                            nn.Dropout(self.config.dropout),
                                            nn.Linear(self.config.relation_hidden, len(RELATION_CLASSES)))
@@ -78,7 +83,7 @@ class EventCoderModel(nn.Module):
         tag_logits = self.tag_head(hidden)
         relation_logits = None
         if batch.pairs is not None and batch.pairs.numel():
-            relation_logits = self.score_pairs(hidden, batch.spans, batch.span_labels, batch.pairs)
+            relation_logits = self.score_pairs(hidden, batch.spans, batch.span_labels, batch.pairs, batch.span_values)
         tag_loss = relation_loss = loss = None
         if batch.allowed_tags is not None:
             tag_loss = _partial_label_loss(tag_logits, batch.allowed_tags)
@@ -89,8 +94,9 @@ class EventCoderModel(nn.Module):
         return Output(loss, tag_logits, relation_logits, tag_loss, relation_loss)
 
     def score_pairs(self, hidden: torch.Tensor, spans: torch.Tensor, span_labels: torch.Tensor,
-                    pairs: torch.Tensor) -> torch.Tensor:
-        """Relation logits for `pairs` of `spans` (rows of [window, first token, end token]).
+                    pairs: torch.Tensor, span_values: torch.Tensor | None = None) -> torch.Tensor:
+        """Relation logits for `pairs` of `spans` (rows of [window, first token, end token]); `span_values`,
+        each span's figure or NaN, feeds the numeric features where the config has them.
 
         Besides the two spans, the words between them (`killed by`, `in`, `clashed with`) are pooled: most
         relations are stated there, as in SpERT's context feature.
@@ -107,6 +113,10 @@ class EventCoderModel(nn.Module):
         features = torch.cat([pooled[head], pooled[tail], pooled[head] * pooled[tail], between,
                               self.label_embedding(span_labels[head]), self.label_embedding(span_labels[tail]),
                               self.distance_embedding(distance_bucket(gap))], dim=-1)
+        if self.config.numeric_features:
+            if span_values is None:
+                span_values = torch.full((len(spans),), float("nan"), device=spans.device)
+            features = torch.cat([features, numeric_pair_features(span_values, pairs).to(features.dtype)], dim=-1)
         return self.relation_head(features)
 
     # ------------------------------------------------------------------------------------------ persistence
@@ -142,6 +152,20 @@ class EventCoderModel(nn.Module):
         device = torch.device(device)
         model.load_state_dict(load_file(directory / MODEL_FILE, device="cpu" if device.type == "cpu" else str(device)))
         return model.to(device).eval()
+
+
+NUMERIC_PAIR_FEATURES = 5
+
+
+def numeric_pair_features(values: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:
+    """[P, 5] for (head, tail) pairs over span figures `values` (NaN: none): both known; head < tail; head =
+    tail; head > tail; log10 of tail/head clipped to ±3 and scaled to ±1. All zero unless both are known."""
+    head, tail = values[pairs[:, 0]].float(), values[pairs[:, 1]].float()
+    known = ~(head.isnan() | tail.isnan())
+    head, tail = head.nan_to_num(0.0), tail.nan_to_num(0.0)
+    ratio = ((torch.log10(tail + 1) - torch.log10(head + 1)).clamp(-3, 3) / 3) * known
+    comparisons = torch.stack([known, known & (head < tail), known & (head == tail), known & (head > tail)], -1)
+    return torch.cat([comparisons.float(), ratio.unsqueeze(-1)], -1)
 
 
 def _bio_transitions() -> torch.Tensor:
