@@ -52,8 +52,8 @@ def autocast_dtype(mixed_precision: str, device: torch.device) -> torch.dtype | 
 
 def compiled_encoder(encoder: torch.nn.Module) -> Callable:
     """`encoder` compiled by TorchInductor for inference, for long batch runs: the first batch pays a one-off
-    compilation (about 30 s for multilingual-e5-small on 2 CPU cores; a C++ compiler must be installed), after
-    which each forward pass is 15-30 % faster on CPU (measured in benchmarks/README.md).
+    compilation (20-30 s for multilingual-e5-small on 2 CPU cores; a C++ compiler must be installed), after
+    which each forward pass is 14-30 % faster on CPU (1-24 % end to end: benchmarks/README.md).
 
     `dynamic=True`: one graph serves every batch size and window length instead of one compilation each.
     Freezing folds the weights into the graph as constants (on CPU, pre-packed for the matrix kernels), so the
