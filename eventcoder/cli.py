@@ -180,7 +180,7 @@ def predict_command(model: Path = typer.Argument(..., help="a trained model dire
                     batch_size: int = typer.Option(16, help="windows per forward pass"),
                     max_chars: int = typer.Option(DEFAULT_MAX_CHARS, help="longer reports fail instead of running"),
                     compile_encoder: bool = typer.Option(False, "--compile", help="compile the encoder first "
-                                                         "(~30 s once, then faster: for runs of thousands of "
+                                                         "(20-30 s once, then faster: for runs of thousands of "
                                                          "reports; needs a C++ compiler)")
                     ) -> None:
     """Predict spans, relations and events for raw reports; failures are listed, the run goes on."""

@@ -200,7 +200,7 @@ class Predictor:
                 logits = self.model.score_pairs(p.hidden[w].unsqueeze(0), spans, labels, pair_idx,
                                                 values).float().cpu()
             allowed = torch.stack([_ALLOWED_CLASSES[(entities[h].label, entities[t].label)] for h, t in pairs])
-            allowed[:, _PART_OF] &= torch.tensor([_may_be_part_of(entities[h], entities[t]) for h, t in pairs])
+            allowed[:, _PART_OF] &= _may_be_part_of(values[pair_idx[:, 0]], values[pair_idx[:, 1]]).cpu()
             probs = logits.masked_fill(~allowed, float("-inf")).softmax(-1)  # all pairs at once, row by row
             best_probs, best_classes = probs.max(-1)
             if self.model.config.count_link_threshold is not None:
@@ -242,10 +242,11 @@ class Predictor:
         return by_window
 
 
-def _may_be_part_of(part: Entity, total: Entity) -> bool:
+def _may_be_part_of(parts: torch.Tensor, totals: torch.Tensor) -> torch.Tensor:
     """A breakdown is smaller than its total: where both figures are known, PART_OF needs part < total (all but
-    4 of the corpus's 1,406 PART_OF links; those 4 have a part above its total, and none is equal)."""
-    return part.value is None or total.value is None or part.value < total.value
+    4 of the corpus's 1,406 PART_OF links; those 4 have a part above its total, and none is equal). Figures as
+    `figure_or_nan` gives them: a comparison with NaN (`dozens`, no figure) is false, so it forbids nothing."""
+    return ~(parts >= totals)
 
 
 def _one_total_per_count(relations: list[Relation]) -> list[Relation]:
