@@ -20,20 +20,23 @@ def test_every_dev_entity_round_trips_or_is_reported_as_inside_a_sub_word(tmp_pa
     tokenizer = AutoTokenizer.from_pretrained(prepare_backbone(BackboneSpec("tiny")))
     docs = read_jsonl(DEV)
     report = EncodingReport()
-    exact = widened = 0
+    exact = widened = split = 0
     for doc in docs:
         windows = encode_document(doc, tokenizer, EncodingConfig(), report)
         decoded = set()
         for w in windows:
-            decoded.update(decode_tags([t if t != IGNORE else 0 for t in w.tag_ids], w.char_offsets, doc.text, doc.lang))
+            decoded.update(decode_tags([t if t != IGNORE else 0 for t in w.tag_ids], w.char_offsets, doc.text,
+                                       doc.lang, [t == 1 for t in w.prefix_targets]))
         misaligned = {e_id for d_id, e_id, _ in report.misaligned if d_id == doc.id}
         for ent in doc.entities:
-            if ent.id in misaligned:
+            if (ent.label, ent.start, ent.end) in decoded:
+                exact += 1
+                split += ent.id in misaligned
+            else:
                 # handled by tagging the whole sub-word: the decoded span contains the gold one
+                assert ent.id in misaligned, (doc.id, ent)
                 assert any(l == ent.label and s <= ent.start and ent.end <= e for l, s, e in decoded), ent
                 widened += 1
-            else:
-                assert (ent.label, ent.start, ent.end) in decoded, (doc.id, ent)
-                exact += 1
-    assert exact + widened == report.entities and exact > 0.97 * report.entities
-    print(f"dev: {exact} entities exact, {widened} inside a sub-word: {report.misaligned}")
+    assert exact + widened == report.entities and exact > 0.99 * report.entities
+    assert split >= 10  # the dev split's Arabic reports have clitics fused into a span's first sub-word
+    print(f"dev: {exact} entities exact ({split} by splitting off a prefix), {widened} widened to their sub-word")

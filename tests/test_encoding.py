@@ -44,6 +44,18 @@ def test_a_boundary_inside_a_sub_word_is_reported_and_widened_to_it(wordpiece_to
     assert ("ACTOR", actor.start - 1, actor.end) in decoded(windows, doc)
 
 
+def test_the_first_sub_word_of_each_span_says_whether_the_span_starts_one_letter_into_it(wordpiece_tokenizer):
+    doc = multilingual()[1]  # `لقوات النظام`: ل is fused into the span's first sub-word
+    (window,) = encode_document(doc, wordpiece_tokenizer, EncodingConfig(), EncodingReport())
+    first_tokens = {s.entity_id: s.token_start for s in window.spans}
+    assert window.prefix_targets[first_tokens["a2"]] == 1
+    assert all(window.prefix_targets[t] == 0 for e, t in first_tokens.items() if e != "a2")
+    assert sum(t != IGNORE for t in window.prefix_targets) == len(doc.entities)  # first sub-words only
+    tags = [t if t != IGNORE else 0 for t in window.tag_ids]
+    split = [t == 1 for t in window.prefix_targets]
+    assert sorted(decode_tags(tags, window.char_offsets, doc.text, doc.lang, split)) == spans_of(doc)
+
+
 def test_long_report_in_small_windows_loses_nothing(wordpiece_tokenizer):
     doc = multilingual()[0]
     report = EncodingReport()
@@ -108,3 +120,15 @@ def test_a_full_stop_after_a_figure_leaves_the_span_but_abbreviations_keep_their
     text = "killing 11. U.S."
     offsets = [(0, 7), (7, 11), (11, 16)]  # sentencepiece pieces: `▁11.` and `▁U.S.`
     assert decode_tags([0, b_k, b_a], offsets, text) == [("KILLED", 8, 10), ("ACTOR", 12, 16)]
+
+
+def test_a_split_prefix_moves_the_start_one_letter_and_only_at_the_start_of_a_word():
+    b_a, i_a = TAGS.index("B-ACTOR"), TAGS.index("I-ACTOR")
+    text = "ضد والقوات (وقوات و"
+    offsets = [(0, 2), (2, 7), (7, 10), (10, 17), (17, 19)]  # pieces like `▁والق`, whose offsets take the space
+    split = [False, True, False, True, True]
+    assert decode_tags([0, b_a, i_a, 0, 0], offsets, text, "ar", split) == [("ACTOR", 4, 10)]
+    assert decode_tags([0, b_a, i_a, 0, 0], offsets, text, "ar") == [("ACTOR", 3, 10)]
+    # where a bracket was trimmed the span no longer starts at the piece's start: nothing more is split off
+    assert decode_tags([0, 0, 0, b_a, 0], offsets, text, "ar", split) == [("ACTOR", 12, 17)]
+    assert decode_tags([0, 0, 0, 0, b_a], offsets, text, "ar", split) == [("ACTOR", 18, 19)]  # a lone letter stays

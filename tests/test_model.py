@@ -42,8 +42,8 @@ def test_partial_label_loss_is_cross_entropy_when_one_tag_is_allowed():
     assert _partial_label_loss(logits, allowed).abs() < 1e-6
 
 
-def test_training_steps_reduce_both_losses(wordpiece_tokenizer):
-    model = tiny_model(wordpiece_tokenizer)
+def test_training_steps_reduce_every_loss(wordpiece_tokenizer):
+    model = tiny_model(wordpiece_tokenizer, prefix_head=True)
     batch = batch_of(wordpiece_tokenizer)
     optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
     first = model(batch)
@@ -54,6 +54,8 @@ def test_training_steps_reduce_both_losses(wordpiece_tokenizer):
         optimizer.zero_grad()
     last = model(batch)
     assert last.tag_loss < first.tag_loss * 0.5 and last.relation_loss < first.relation_loss * 0.5
+    assert last.prefix_loss < first.prefix_loss * 0.5
+    assert torch.allclose(last.loss, last.tag_loss + last.relation_loss + last.prefix_loss)
 
 
 def test_constrained_decoding_never_starts_with_inside():
@@ -117,11 +119,11 @@ def test_windows_carry_the_figures_of_their_counts(wordpiece_tokenizer):
     assert torch.equal(batch.span_values.nan_to_num(-1), torch.tensor(figures).nan_to_num(-1))
 
 
-def test_a_model_saved_without_numeric_features_still_loads(tmp_path, wordpiece_tokenizer):
-    model = tiny_model(wordpiece_tokenizer).eval()  # numeric_features off, as models saved before it
+def test_a_model_saved_without_numeric_features_or_prefix_head_still_loads(tmp_path, wordpiece_tokenizer):
+    model = tiny_model(wordpiece_tokenizer).eval()  # both off, as in models saved before they existed
     model.save_pretrained(tmp_path, wordpiece_tokenizer)
     loaded = EventCoderModel.from_pretrained(tmp_path)
-    assert not loaded.config.numeric_features
+    assert not loaded.config.numeric_features and loaded.prefix_head is None
     with torch.no_grad():
         assert torch.allclose(model(batch_of(wordpiece_tokenizer)).relation_logits,
                               loaded(batch_of(wordpiece_tokenizer)).relation_logits)

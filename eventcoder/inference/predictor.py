@@ -38,6 +38,7 @@ class _Prepared:
     windows: list[tuple[int, int]]  # token ranges
     hidden: list[torch.Tensor | None] = field(default_factory=list)  # per window [len, H]
     log_probs: list[torch.Tensor | None] = field(default_factory=list)  # per window [len, n_tags]
+    split_prefix: list[torch.Tensor | None] = field(default_factory=list)  # per window [len] bool (prefix head)
 
 
 def autocast_dtype(mixed_precision: str, device: torch.device) -> torch.dtype | None:
@@ -125,7 +126,8 @@ class Predictor:
     def _prepare(self, doc: Document) -> _Prepared:
         ids, offsets = tokenize_text(doc.text, self.tokenizer)
         windows = token_windows(len(ids), self.encoding)
-        return _Prepared(doc, ids, offsets, windows, [None] * len(windows), [None] * len(windows))
+        return _Prepared(doc, ids, offsets, windows, [None] * len(windows), [None] * len(windows),
+                         [None] * len(windows))
 
     @torch.no_grad()  # not inference_mode: under it autocast does not keep its casts of the weights (below)
     def _run_encoder(self, prepared: list[_Prepared]) -> None:
@@ -148,10 +150,14 @@ class Predictor:
                 hidden = self.encoder(input_ids=input_ids.to(self.device),
                                       attention_mask=mask.to(self.device)).last_hidden_state
                 log_probs = self.model.tag_head(hidden).float().log_softmax(-1).cpu()  # one transfer per batch
+                split_prefix = (self.model.prefix_head(hidden).argmax(-1).bool().cpu()
+                                if self.model.prefix_head is not None else None)
                 for r, (p, w) in enumerate(chunk):
                     n = len(rows[r])
                     p.hidden[w] = hidden[r, :n]
                     p.log_probs[w] = log_probs[r, 1:n - 1]  # without the special tokens
+                    if split_prefix is not None:
+                        p.split_prefix[w] = split_prefix[r, 1:n - 1]
 
     def _autocast(self):
         return torch.autocast(self.device.type, dtype=self.autocast_dtype, enabled=self.autocast_dtype is not None)
@@ -160,19 +166,22 @@ class Predictor:
         doc = p.doc
         n = len(p.ids)
         merged = np.zeros((n, len(TAGS)), dtype=np.float32)
+        split_prefix = np.zeros(n, dtype=bool) if self.model.prefix_head is not None else None
         best_margin = np.full(n, -1)
         for w, (s, e) in enumerate(p.windows):
             positions = np.arange(s, e)
             margin = np.minimum(positions - s, e - 1 - positions)
             better = margin > best_margin[s:e]  # strictly: on a tie the earlier window keeps the token
             merged[positions[better]] = p.log_probs[w].numpy()[better]
+            if split_prefix is not None:
+                split_prefix[positions[better]] = p.split_prefix[w].numpy()[better]
             best_margin[positions[better]] = margin[better]
         path = viterbi_decode(merged)
         merged_t = torch.from_numpy(merged)
         token_starts, token_ends = offset_arrays(p.offsets)
         entities: list[Entity] = []
         token_ranges: list[tuple[int, int]] = []
-        for label, start, end in decode_tags(path, p.offsets, doc.text, doc.lang):
+        for label, start, end in decode_tags(path, p.offsets, doc.text, doc.lang, split_prefix):
             first, last = entity_token_range(token_starts, token_ends, start, end)
             tokens = list(range(first, last))
             score = float(merged_t[tokens, [path[i] for i in tokens]].exp().mean())

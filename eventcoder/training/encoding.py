@@ -5,6 +5,12 @@ assumes spaces between words or any script. A report is tokenised once, whole, a
 into windows of `window_length` tokens that overlap by `window_stride` tokens: nothing is truncated, and an
 entity no longer than the overlap lies wholly inside at least one window. In a window that cuts an entity,
 the cut entity's tokens are ignored by the loss (the neighbouring window holds it whole).
+
+A span can start inside a sub-word: the tokenizer fuses an Arabic clitic (و, ب, ل, ف) with the letters after
+it (`والقوات` → `▁والق` `وات`), and the guidelines (2.14) leave the clitic out of the span. Tags cover the whole
+sub-word; each span's first sub-word also carries a *prefix target* — 1 where the span starts one letter into
+it, 0 where it starts at its beginning — which the model's prefix head learns, and `decode_tags` uses to start
+the span one letter later.
 """
 
 from __future__ import annotations
@@ -47,6 +53,8 @@ class Window:
     input_ids: list[int]
     char_offsets: list[tuple[int, int]]  # per token, into the document text; (0, 0) for special tokens
     tag_ids: list[int]  # IGNORE for special tokens and cut entities
+    # per token: 1 / 0 on a span's first sub-word (the span starts one letter into it / at its start), else IGNORE
+    prefix_targets: list[int] = field(default_factory=list)
     # Labels the document's source did not annotate: outside gold spans their tags stay possible (partial
     # annotation), so the loss marginalises over {O} ∪ {B-X, I-X : X open} instead of forcing O.
     open_labels: tuple[str, ...] = ()
@@ -75,11 +83,12 @@ class Batch:
     pairs: torch.Tensor | None = None  # [P, 2] indices into spans (head, tail)
     pair_classes: torch.Tensor | None = None  # [P] index into RELATION_CLASSES (training only)
     span_values: torch.Tensor | None = None  # [S] float: each span's figure, NaN where it has none
+    prefix_targets: torch.Tensor | None = None  # [B, T] long: Window.prefix_targets, IGNORE where padded
 
     def to(self, device) -> "Batch":
         return Batch(*(t.to(device) if isinstance(t, torch.Tensor) else t for t in
                        (self.input_ids, self.attention_mask, self.allowed_tags, self.spans, self.span_labels,
-                        self.pairs, self.pair_classes, self.span_values)))
+                        self.pairs, self.pair_classes, self.span_values, self.prefix_targets)))
 
 
 def collate_windows(windows: Sequence[Window], pad_token_id: int) -> Batch:
@@ -88,11 +97,13 @@ def collate_windows(windows: Sequence[Window], pad_token_id: int) -> Batch:
     input_ids = torch.full((len(windows), length), pad_token_id, dtype=torch.long)
     attention_mask = torch.zeros((len(windows), length), dtype=torch.long)
     allowed = torch.zeros((len(windows), length, len(TAGS)), dtype=torch.bool)
+    prefix_targets = torch.full((len(windows), length), IGNORE, dtype=torch.long)
     spans, span_labels, span_values, pairs, pair_classes = [], [], [], [], []
     for row, w in enumerate(windows):
         n = len(w.input_ids)
         input_ids[row, :n] = torch.tensor(w.input_ids)
         attention_mask[row, :n] = 1
+        prefix_targets[row, :n] = torch.tensor(w.prefix_targets)
         open_tags = [TAG_IDS[f"{p}-{label}"] for label in w.open_labels for p in ("B", "I")]
         for i, tag in enumerate(w.tag_ids):
             if tag == IGNORE:
@@ -108,7 +119,8 @@ def collate_windows(windows: Sequence[Window], pad_token_id: int) -> Batch:
         pair_classes += [c for _, _, c in w.pairs]
     as_long = lambda x, width: torch.tensor(x, dtype=torch.long).reshape(-1, width)  # noqa: E731
     return Batch(input_ids, attention_mask, allowed, as_long(spans, 3), as_long(span_labels, 1).squeeze(1),
-                 as_long(pairs, 2), as_long(pair_classes, 1).squeeze(1), torch.tensor(span_values, dtype=torch.float))
+                 as_long(pairs, 2), as_long(pair_classes, 1).squeeze(1), torch.tensor(span_values, dtype=torch.float),
+                 prefix_targets)
 
 
 def figure_or_nan(value: int | None) -> float:
@@ -166,6 +178,7 @@ def encode_document(doc: Document, tokenizer, config: EncodingConfig, report: En
     ids, offsets = tokenize_text(doc.text, tokenizer)
     token_starts, token_ends = offset_arrays(offsets)
     token_tags = [TAG_IDS["O"]] * len(ids)
+    token_prefixes = [IGNORE] * len(ids)
     ranges: dict[str, tuple[int, int]] = {}
     for ent in sorted(doc.entities, key=lambda e: e.start):
         report.entities += 1
@@ -177,6 +190,7 @@ def encode_document(doc: Document, tokenizer, config: EncodingConfig, report: En
             # a boundary inside a sub-word: the tags cover the whole sub-word (e.g. an Arabic clitic)
             report.misaligned.append((doc.id, ent.id, ent.text))
         ranges[ent.id] = rng
+        token_prefixes[rng[0]] = _prefix_target(doc.text, offsets[rng[0]], ent.start)
         token_tags[rng[0]] = TAG_IDS[f"B-{ent.label}"]
         for i in range(rng[0] + 1, rng[1]):
             token_tags[i] = TAG_IDS[f"I-{ent.label}"]
@@ -191,6 +205,7 @@ def encode_document(doc: Document, tokenizer, config: EncodingConfig, report: En
     windows = []
     for w_start, w_end in token_windows(len(ids), config):
         tags = [IGNORE] + token_tags[w_start:w_end] + [IGNORE]
+        prefixes = [IGNORE] + token_prefixes[w_start:w_end] + [IGNORE]
         spans: list[WindowSpan] = []
         for ent_id, (s, e) in ranges.items():
             if s >= w_start and e <= w_end:
@@ -198,14 +213,29 @@ def encode_document(doc: Document, tokenizer, config: EncodingConfig, report: En
                 covered_entities.add(ent_id)
             elif s < w_end and e > w_start:  # cut by the window edge: whole in a neighbouring window
                 for i in range(max(s, w_start), min(e, w_end)):
-                    tags[i - w_start + 1] = IGNORE
+                    tags[i - w_start + 1] = prefixes[i - w_start + 1] = IGNORE
         pairs = _candidate_pairs(spans, gold, config, partial=doc.annotated_labels is not None)
         covered_relations.update((spans[h].entity_id, spans[t].entity_id) for h, t, c in pairs if c)
         windows.append(Window(doc.id, [tokenizer.cls_token_id] + ids[w_start:w_end] + [tokenizer.sep_token_id],
-                              [(0, 0)] + offsets[w_start:w_end] + [(0, 0)], tags, open_labels, spans, pairs))
+                              [(0, 0)] + offsets[w_start:w_end] + [(0, 0)], tags, prefixes, open_labels, spans,
+                              pairs))
     report.entities_in_no_window += sum(1 for e in doc.entities if e.id in ranges and e.id not in covered_entities)
     report.relations_in_no_window += sum(1 for key in gold if key not in covered_relations)
     return windows
+
+
+def _prefix_target(text: str, token_offsets: tuple[int, int], entity_start: int) -> int:
+    """1 where the entity starts one letter into its first sub-word after a letter of that sub-word (a fused
+    clitic), 0 where it starts where the sub-word's text does; IGNORE for other cuts (`(ISIS` loses its
+    bracket in decode_tags anyway)."""
+    start, end = token_offsets
+    while start < end and text[start].isspace():  # the word-initial marker's offsets can include the space
+        start += 1
+    if entity_start == start:
+        return 0
+    if entity_start == start + 1 and text[start].isalpha():
+        return 1
+    return IGNORE
 
 
 def _candidate_pairs(spans: list[WindowSpan], gold: dict[tuple[str, str], int], config: EncodingConfig,
@@ -229,17 +259,19 @@ def _candidate_pairs(spans: list[WindowSpan], gold: dict[tuple[str, str], int], 
     return pairs
 
 
-def decode_tags(tag_ids: Sequence[int], char_offsets: Sequence[tuple[int, int]], text: str, lang: str = ""
-                ) -> list[tuple[str, int, int]]:
+def decode_tags(tag_ids: Sequence[int], char_offsets: Sequence[tuple[int, int]], text: str, lang: str = "",
+                split_prefix: Sequence[bool] | None = None) -> list[tuple[str, int, int]]:
     """Token tags → character spans (label, start, end), strict IOB2: an I- without its B- starts nothing.
 
     The span runs from its first token's first character to its last token's last character, trimmed of
     white space and punctuation that no span may begin or end with (guidelines 1): sentencepiece's
-    word-initial marker can sit on a space, and a piece such as `27,` carries its comma into the span.
+    word-initial marker can sit on a space, and a piece such as `27,` carries its comma into the span. Where
+    `split_prefix` (the prefix head's call, per token) is true for the first token, the span starts one letter
+    later: the clitic fused into that sub-word is not part of it.
     """
-    spans: list[tuple[str, int, int]] = []
+    spans: list[tuple[str, int, int, int]] = []  # label, start, end, first token
     current: list | None = None
-    for tag_id, (s, e) in zip(tag_ids, char_offsets):
+    for i, (tag_id, (s, e)) in enumerate(zip(tag_ids, char_offsets)):
         tag = TAGS[tag_id] if tag_id >= 0 else "O"
         if s == e:  # special tokens carry no characters
             tag = "O"
@@ -247,14 +279,18 @@ def decode_tags(tag_ids: Sequence[int], char_offsets: Sequence[tuple[int, int]],
                 tag.startswith("I-") and current is None):
             if current:
                 spans.append(tuple(current))
-            current = [tag[2:], s, e] if tag.startswith("B-") else None
+            current = [tag[2:], s, e, i] if tag.startswith("B-") else None
         else:
             current[2] = e
     if current:
         spans.append(tuple(current))
     out = []
-    for label, s, e in spans:
+    for label, s, e, first in spans:
         while s < e and is_edge_character(text[s], lang):
+            s += 1
+        trimmed = text[char_offsets[first][0]:s]
+        if (split_prefix is not None and split_prefix[first] and not trimmed.strip()  # no punctuation trimmed
+                and e - s > 1 and text[s].isalpha() and text[s + 1].isalpha()):
             s += 1
         # A full stop is no edge character (`U.S.`, `St.`), but after a figure it closes the sentence (`... 11.`)
         while e > s and (is_edge_character(text[e - 1], lang) or (text[e - 1] == "." and e - 2 >= s

@@ -1,6 +1,7 @@
 """The joint model: one encoder pass feeds a BIO tag head and a relation head.
 
     tokens ─► encoder ─► hidden ─┬─► tag_head ─► BIO logits ─► constrained Viterbi ─► spans
+                                 ├─► prefix_head ─► does a span start one letter into its first sub-word?
                                  └─► span pooling ─► [h; t; h∘t; between; label(h); label(t); distance] ─► relation_head
 
 The relation head scores ordered pairs of spans (gold spans in training, predicted spans at inference) that
@@ -21,7 +22,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from ..schema import ENTITY_LABELS
-from .encoding import RELATION_CLASSES, TAGS, Batch
+from .encoding import IGNORE, RELATION_CLASSES, TAGS, Batch
 
 MODEL_FILE = "model.safetensors"
 META_FILE = "eventcoder.json"
@@ -44,6 +45,10 @@ class ModelConfig:
     # missed link counts the same people twice in a report's totals. None: the most likely class. Chosen on
     # dev at the end of training (training.count_link_thresholds) and saved with the model.
     count_link_threshold: float | None = None
+    # A head that tells whether a span starts one letter into its first sub-word, where the tokenizer fused an
+    # Arabic clitic into it (training/encoding.py). Off for models saved before it existed.
+    prefix_head: bool = False
+    prefix_loss_weight: float = 1.0
 
 
 @dataclass
@@ -53,6 +58,8 @@ class Output:
     relation_logits: torch.Tensor | None
     tag_loss: torch.Tensor | None = None
     relation_loss: torch.Tensor | None = None
+    prefix_logits: torch.Tensor | None = None
+    prefix_loss: torch.Tensor | None = None
 
 
 def distance_bucket(distance: torch.Tensor) -> torch.Tensor:
@@ -69,6 +76,7 @@ class EventCoderModel(nn.Module):
         hidden = encoder.config.hidden_size
         self.dropout = nn.Dropout(self.config.dropout)
         self.tag_head = nn.Linear(hidden, len(TAGS))
+        self.prefix_head = nn.Linear(hidden, 2) if self.config.prefix_head else None
         self.label_embedding = nn.Embedding(len(ENTITY_LABELS), self.config.label_embedding_dim)
         self.distance_embedding = nn.Embedding(2 * len(_DISTANCE_EDGES), self.config.distance_embedding_dim)
         pair_dim = (4 * hidden + 2 * self.config.label_embedding_dim + self.config.distance_embedding_dim
@@ -84,14 +92,19 @@ class EventCoderModel(nn.Module):
         relation_logits = None
         if batch.pairs is not None and batch.pairs.numel():
             relation_logits = self.score_pairs(hidden, batch.spans, batch.span_labels, batch.pairs, batch.span_values)
-        tag_loss = relation_loss = loss = None
+        prefix_logits = self.prefix_head(hidden) if self.prefix_head is not None else None
+        tag_loss = relation_loss = prefix_loss = loss = None
         if batch.allowed_tags is not None:
             tag_loss = _partial_label_loss(tag_logits, batch.allowed_tags)
             loss = tag_loss
             if relation_logits is not None and batch.pair_classes is not None:
                 relation_loss = nn.functional.cross_entropy(relation_logits.float(), batch.pair_classes)
                 loss = loss + self.config.relation_loss_weight * relation_loss
-        return Output(loss, tag_logits, relation_logits, tag_loss, relation_loss)
+            if prefix_logits is not None and batch.prefix_targets is not None and (batch.prefix_targets >= 0).any():
+                prefix_loss = nn.functional.cross_entropy(prefix_logits.float().flatten(0, 1),
+                                                          batch.prefix_targets.flatten(), ignore_index=IGNORE)
+                loss = loss + self.config.prefix_loss_weight * prefix_loss
+        return Output(loss, tag_logits, relation_logits, tag_loss, relation_loss, prefix_logits, prefix_loss)
 
     def score_pairs(self, hidden: torch.Tensor, spans: torch.Tensor, span_labels: torch.Tensor,
                     pairs: torch.Tensor, span_values: torch.Tensor | None = None) -> torch.Tensor:
