@@ -92,8 +92,18 @@ STATED = [
     ("bazı", "tr", None), ("on binlerce", "tr", None),
     # Persian
     ("دست کم ۱۰", "fa", 10), ("بیست و پنج", "fa", 25), ("۳ تا ۸", "fa", 3), ("ده‌ها", "fa", None),
+    # Urdu and Hausa (Hausa puts the multiplier first: ɗari biyu = 200, ɗari da biyu = 102)
+    ("ایک", "ur", 1), ("دو", "ur", 2), ("کم از کم 38", "ur", 38), ("200 سے زائد", "ur", 200),
+    ("440 کے قریب", "ur", 440), ("دو سے تین", "ur", 2), ("متعدد", "ur", None), ("درجنوں", "ur", None),
+    ("akalla 23", "ha", 23), ("akalla bakwai", "ha", 7), ("huɗu", "ha", 4), ("hudu", "ha", 4),
+    ("fiye da 30", "ha", 30), ("goma sha biyu", "ha", 12), ("ashirin da biyar", "ha", 25),
+    ("ɗari biyu", "ha", 200), ("ɗari da biyu", "ha", 102), ("dubu uku", "ha", 3000), ("Gommai", "ha", None),
+    ("da dama", "ha", None),
+    # a span drawn too wide at its start: the words before the count are dropped, never a numeral
+    ("only three", "en", 3), ("allein 260", "de", 260), ("au total plus de 80", "fr", 80),
+    ("وأكثر من 60", "ar", 60), ("24 12", "en", None), ("the dozens", "en", None),
     # a language without vocabulary: its lone number
-    ("akalla 23", "ha", 23), ("23", "ha", 23), ("23 24", "ha", None),
+    ("angalau 23", "sw", 23), ("23", "sw", 23), ("23 24", "sw", None),
 ]
 
 
@@ -151,7 +161,9 @@ ESTIMATES = [
     ("düzinelerce", "tr", (24, None, None)), ("çok sayıda", "tr", (3, None, None)),
     ("ده‌ها", "fa", (20, None, None)), ("dezenas", "pt", (20, None, None)),
     # nothing read; a lone number in a language without vocabulary is the best figure only
-    ("people", "en", (None, None, None)), ("люди", "ru", (None, None, None)), ("akalla 23", "ha", (None, 23, None)),
+    ("people", "en", (None, None, None)), ("люди", "ru", (None, None, None)), ("angalau 23", "sw", (None, 23, None)),
+    ("akalla 23", "ha", (23, 23, None)), ("440 کے قریب", "ur", (396, 440, 440)), ("وأكثر من 60", "ar", (60, 60, None)),
+    ("au total plus de 80", "fr", (80, 80, None)), ("the dozens", "en", (24, None, None)),
 ]
 
 

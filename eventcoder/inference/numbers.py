@@ -40,12 +40,15 @@ Vague floors, the least each word can mean, since analysts need a conservative l
   "a few" (quelques dizaines 20).
 
 Languages. en, de, fr, es, pt read number words with text2num (which covers them; it has no Arabic, Russian,
-Ukrainian, Turkish or Persian); ar, ru, uk, tr and fa have their own tables below: 1–19, tens, hundreds, thousand,
-million, their compounds and the case forms spans take (`пятерых`, `двох`, `ondan`, `الثلاثة`). All read digits
+Ukrainian, Turkish, Persian, Urdu or Hausa); ar, ru, uk, tr, fa, ur and ha have their own tables below: 1–19
+(Hausa: 1–10 and `goma sha biyu`), tens, hundreds, thousand, million, their compounds and the case forms spans
+take (`пятерых`, `двох`, `ondan`, `الثلاثة`). Urdu's 21–99 are single words that the table leaves out (reports
+write them in digits). All read digits
 in any script (`١٢`, `۱۲`) with any grouping (`1,234`, `1.234`, `1 234`, no-break spaces). Other languages
 read a lone number only: exact when the span is nothing else, else best N with no bounds, since its words may
 qualify it in ways this module cannot tell. Words that do not change a count are skipped (`another two`,
-`otros tres`, `toplam 139`), and a span drawn too wide may end in the noun it counts (`24 soldiers` → 24).
+`otros tres`, `toplam 139`); a span drawn too wide may end in the noun it counts (`24 soldiers` → 24) or begin
+with words that are no part of the count (`only three` → 3).
 
 Limitations: an Arabic word ending in the dual's ين/ان is read as a dual, though a sound masculine plural
 (`مدنيين`) looks the same; the guidelines make a bare noun a casualty span only when it is singular or dual, so
@@ -294,6 +297,27 @@ _VOCABULARIES: dict[str, _Vocabulary] = {
                  400: "چهارصد", 500: "پانصد", 600: "ششصد", 700: "هفتصد", 800: "هشتصد", 900: "نهصد",
                  1000: "هزار", 10**6: "میلیون"},
         range_to="-|تا|یا", range_and="و", range_open="بین|از", joiners="و"),
+    "ur": _Vocabulary(
+        before={AT_LEAST: "کم از کم|کم سے کم", NEARLY: "قریب|تقریباً", ABOUT: "لگ بھگ|تقریبا|قریباً|~",
+                UP_TO: "زیادہ سے زیادہ"},
+        after={AT_LEAST: "سے زائد|سے زیادہ|سے اوپر|سے بڑھ کر|+", NEARLY: "کے قریب", ABOUT: "کے لگ بھگ",
+               UP_TO: "تک"},
+        vague={2: "چند|کچھ", 3: "متعدد|کئی|بہت سے|بہت سی|بے شمار", 20: "دسیوں|درجنوں", 200: "سینکڑوں|سیکڑوں",
+               2000: "ہزاروں"},
+        numbers={1: "ایک", 2: "دو", 3: "تین", 4: "چار", 5: "پانچ", 6: "چھ|چھے", 7: "سات", 8: "آٹھ", 9: "نو",
+                 10: "دس", 11: "گیارہ", 12: "بارہ", 13: "تیرہ", 14: "چودہ", 15: "پندرہ", 16: "سولہ", 17: "سترہ",
+                 18: "اٹھارہ", 19: "انیس", 20: "بیس", 30: "تیس", 40: "چالیس", 50: "پچاس", 60: "ساٹھ", 70: "ستر",
+                 80: "اسی", 90: "نوے", 100: "سو", 1000: "ہزار", 10**5: "لاکھ", 10**7: "کروڑ"},
+        range_to="-|سے|یا|تا"),
+    # Hausa in Boko script, hooked letters or not (ɗari, dari); 12 is `goma sha biyu`, 25 `ashirin da biyar`
+    "ha": _Vocabulary(
+        before={AT_LEAST: "akalla|aƙalla|fiye da|sama da|fin", NEARLY: "kusan|kimanin", UP_TO: "har|har zuwa"},
+        vague={2: "wasu", 3: "da dama|dama|masu yawa|mutane da dama", 20: "gommai|goma-goma",
+               200: "ɗaruruwa|daruruwa", 2000: "dubbai|dubban"},
+        numbers={1: "ɗaya|daya", 2: "biyu", 3: "uku", 4: "huɗu|hudu", 5: "biyar", 6: "shida", 7: "bakwai",
+                 8: "takwas", 9: "tara", 10: "goma", 20: "ashirin", 30: "talatin", 40: "arba'in", 50: "hamsin",
+                 60: "sittin", 70: "saba'in", 80: "tamanin", 90: "casa'in", 100: "ɗari|dari", 1000: "dubu"},
+        range_to="-|zuwa|ko", joiners="sha|da"),
 }
 _UNKNOWN = _Vocabulary(before={})  # languages without vocabulary read digits only
 
@@ -342,7 +366,8 @@ def _tokens(text: str, lang: str) -> _Words:
 
 def _split_affixes(token: str, lang: str) -> _Words:
     """Affixes fused onto a number word, split off so the word is found: Arabic و and ال (`وعشرين`, `الثلاثة`),
-    Turkish case endings (`ondan` → `on 'dan`, written like `10'dan`)."""
+    Turkish case endings (`ondan` → `on 'dan`, written like `10'dan`); and the conjunction و on an approximator
+    (`وأكثر من 60`, "and more than 60"), where it says nothing about the count."""
     numbers = _number_words(lang)
     if token in numbers:
         return (token,)
@@ -350,6 +375,8 @@ def _split_affixes(token: str, lang: str) -> _Words:
         for prefix in ("و", "ال"):
             if token.startswith(prefix) and token[len(prefix):] in numbers:
                 return (prefix, token[len(prefix):]) if prefix == "و" else (token[len(prefix):],)
+        if token.startswith("و") and token[1:] in _approximator_words(lang):
+            return (token[1:],)
     if lang == "tr":
         for ending in _TURKISH_CASE_ENDINGS:
             if token.endswith(ending) and token[:-len(ending)] in numbers:
@@ -363,6 +390,13 @@ def _is_word(token: str) -> bool:
 
 def _alternatives(written: str, lang: str) -> list[_Words]:
     return [_tokens(phrase, lang) for phrase in written.split("|") if phrase]
+
+
+@lru_cache(maxsize=None)
+def _approximator_words(lang: str) -> frozenset[str]:
+    """The first word of each approximator written before a number, as `_fold` spells it."""
+    before = _VOCABULARIES.get(lang, _UNKNOWN).before
+    return frozenset(_fold(phrase, lang).split()[0] for written in before.values() for phrase in written.split("|"))
 
 
 @lru_cache(maxsize=None)
@@ -452,11 +486,23 @@ def _read(text: str, lang: str) -> _Reading:
         return _lone_number(_tokens(text, lang))
     lex = _lexicon(lang)
     tokens = _tokens(text, lang)
+    # A span drawn too wide may also begin with words that are no part of the count (`only three`, `allein 260`,
+    # `au total plus de 80`): where the whole says nothing, the words before its first numeral are dropped one
+    # by one, never a numeral (`24 12` is not 12).
+    for start in range(len(tokens)):
+        if (reading := _read_tokens(tokens[start:], lex)) is not None:
+            return reading
+        if not _is_word(tokens[start]) or _numeral(tokens[start], lex) is not None:
+            break
+    return _UNREAD
+
+
+def _read_tokens(tokens: _Words, lex: _Lexicon) -> _Reading | None:
     # Whole vague phrases first: some begin with an approximator's word ("some", "unos cuantos").
     if (floor := lex.vague.get(_without_case_endings(tokens))) is not None:
         return _vague(floor)
     kind, core = _peel(tokens, lex)
-    return _read_core(core, kind, lex) or _UNREAD
+    return _read_core(core, kind, lex)
 
 
 def _lone_number(tokens: _Words) -> _Reading:
@@ -580,11 +626,23 @@ class _Numeral:
 
 def _number(words: _Words, lex: _Lexicon) -> tuple[int, bool] | None:
     """(the integer `words` write, whether a noun made it approximate), or None when they write none."""
+    if lex.lang == "ha":
+        words = _multipliers_after(words, lex)
     numerals = [_numeral(word, lex) for word in words if word not in lex.joiners]
     if not numerals or None in numerals:
         return None
     total = _combine(numerals, lex.lang)
     return None if total is None else (total, any(n.approximate for n in numerals))
+
+
+def _multipliers_after(words: _Words, lex: _Lexicon) -> _Words:
+    """Hausa puts the multiplier first (ɗari biyu, hundred two = 200) and adds with `da` (ɗari da biyu = 102):
+    a hundred or thousand directly followed by a smaller number swaps with it, into the order `_combine` reads."""
+    words = list(words)
+    for i in range(len(words) - 1):
+        if lex.numbers.get(words[i]) in (100, 1000) and (lex.numbers.get(words[i + 1]) or 100) < 100:
+            words[i], words[i + 1] = words[i + 1], words[i]
+    return tuple(words)
 
 
 def _numeral(word: str, lex: _Lexicon) -> _Numeral | None:
