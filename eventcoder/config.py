@@ -53,6 +53,9 @@ class TrainingConfig:
     # PART_OF/SAME_AS thresholds tried on dev after training; the best (relation F1 + exact totals) is saved
     # with the model (model.count_link_threshold). Empty: keep the most likely class.
     count_link_thresholds: list[float] = field(default_factory=list)
+    # then the bar for every other relation, with that count-link bar (model.relation_threshold); null in the
+    # list stands for "the most likely class"
+    relation_thresholds: list[float | None] = field(default_factory=list)
 
 
 @dataclass

@@ -15,22 +15,27 @@ def test_each_count_keeps_one_total_and_no_loop():
         ("SAME_AS", "k1", "k2"), ("PART_OF", "k3", "k2"), ("PART_OF", "k4", "k3"), ("VICTIM", "k1", "a1")]
 
 
-def test_count_links_are_drawn_at_their_threshold_and_other_classes_keep_the_argmax():
+def test_count_links_are_drawn_at_their_bar_and_other_relations_at_theirs():
     import pytest
 
-    from eventcoder.inference.predictor import _with_count_links
+    from eventcoder.inference.predictor import pair_classes
     from eventcoder.training.encoding import RELATION_CLASSES
 
-    def decide(threshold, **probs):
+    def decide(count_link_threshold, relation_threshold=None, **probs):
         row = torch.tensor([[probs.get(c, 0.0) for c in RELATION_CLASSES]])
-        best_probs, best_classes = row.max(-1)
-        kept, classes = _with_count_links(row, best_probs, best_classes, threshold)
+        kept, classes = pair_classes(row, count_link_threshold, relation_threshold)
         return RELATION_CLASSES[int(classes[0])], float(kept[0])
 
     assert decide(0.28, none=0.6, PART_OF=0.3, SAME_AS=0.1) == ("PART_OF", pytest.approx(0.3))  # under "none"
     assert decide(0.28, none=0.45, SAME_AS=0.3, PART_OF=0.25) == ("SAME_AS", pytest.approx(0.3))
     assert decide(0.5, none=0.35, PART_OF=0.4, SAME_AS=0.25)[0] == "none"  # the argmax, but under the bar
     assert decide(0.1, none=0.3, VICTIM=0.7) == ("VICTIM", pytest.approx(0.7))  # not a pair of counts
+    assert decide(None, none=0.35, PART_OF=0.4, SAME_AS=0.25)[0] == "PART_OF"  # no bar: the argmax
+    # other relations: drawn at their own bar, which count links do not answer to
+    assert decide(None, 0.7, none=0.4, VICTIM=0.6)[0] == "none"
+    assert decide(None, 0.5, none=0.4, VICTIM=0.6)[0] == "VICTIM"
+    assert decide(0.3, 0.7, none=0.6, PART_OF=0.35)[0] == "PART_OF"
+    assert decide(None, 0.7, none=0.1, PART_OF=0.5, SAME_AS=0.4)[0] == "PART_OF"
 
 
 def test_a_part_is_smaller_than_its_total_where_both_figures_are_known():

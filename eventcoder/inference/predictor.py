@@ -211,10 +211,8 @@ class Predictor:
             allowed = torch.stack([_ALLOWED_CLASSES[(entities[h].label, entities[t].label)] for h, t in pairs])
             allowed[:, _PART_OF] &= _may_be_part_of(values[pair_idx[:, 0]], values[pair_idx[:, 1]]).cpu()
             probs = logits.masked_fill(~allowed, float("-inf")).softmax(-1)  # all pairs at once, row by row
-            best_probs, best_classes = probs.max(-1)
-            if self.model.config.count_link_threshold is not None:
-                best_probs, best_classes = _with_count_links(probs, best_probs, best_classes,
-                                                             self.model.config.count_link_threshold)
+            best_probs, best_classes = pair_classes(probs, self.model.config.count_link_threshold,
+                                                    self.model.config.relation_threshold)
             for (h, t), cls, prob in zip(pairs, best_classes.tolist(), best_probs.tolist()):
                 if cls:  # class 0: not related
                     relations.append(Relation(RELATION_CLASSES[cls], entities[h].id, entities[t].id, round(prob, 4)))
@@ -276,11 +274,23 @@ def _one_total_per_count(relations: list[Relation]) -> list[Relation]:
     return [r for r in relations if r.label not in linked or parent.get(r.head) == r.tail]
 
 
-def _with_count_links(probs: torch.Tensor, best_probs: torch.Tensor, best_classes: torch.Tensor, threshold: float
-                      ) -> tuple[torch.Tensor, torch.Tensor]:
-    """The pairs' classes where PART_OF / SAME_AS are drawn exactly when one of them reaches `threshold`."""
-    link_probs, link = probs[:, _COUNT_LINKS].max(-1)
+def pair_classes(probs: torch.Tensor, count_link_threshold: float | None, relation_threshold: float | None
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each pair's class (0: none) and its probability, from class probabilities [P, n_classes]: PART_OF or
+    SAME_AS where the likelier of the two reaches `count_link_threshold`; else the most likely class where
+    that is none, or is another relation reaching `relation_threshold`; else none. A threshold of None leaves
+    the choice to the most likely class, as training's loss does.
+
+    Both bars are chosen on dev after training (train.py). Count links get a bar of their own because a missed
+    one counts the same people twice in a report's totals."""
+    best_probs, best_classes = probs.max(-1)
     is_link = torch.isin(best_classes, _COUNT_LINKS)
-    take = link_probs >= threshold
-    classes = torch.where(take, _COUNT_LINKS[link], torch.where(is_link, 0, best_classes))
-    return torch.where(take, link_probs, best_probs), classes
+    if count_link_threshold is not None:
+        link_probs, link = probs[:, _COUNT_LINKS].max(-1)
+        take = link_probs >= count_link_threshold
+        best_classes = torch.where(take, _COUNT_LINKS[link], torch.where(is_link, 0, best_classes))
+        best_probs = torch.where(take, link_probs, best_probs)
+        is_link = take
+    if relation_threshold is not None:
+        best_classes = torch.where(~is_link & (best_probs < relation_threshold), 0, best_classes)
+    return best_probs, best_classes

@@ -45,6 +45,9 @@ class ModelConfig:
     # missed link counts the same people twice in a report's totals. None: the most likely class. Chosen on
     # dev at the end of training (training.count_link_thresholds) and saved with the model.
     count_link_threshold: float | None = None
+    # Other relations are drawn where their probability reaches this; None: where they are the most likely
+    # class. Chosen on dev with the count-link bar (training.relation_thresholds).
+    relation_threshold: float | None = None
     # A head that tells whether a span starts one letter into its first sub-word, where the tokenizer fused an
     # Arabic clitic into it (training/encoding.py). Off for models saved before it existed.
     prefix_head: bool = False

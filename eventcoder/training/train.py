@@ -167,8 +167,8 @@ def train(config: Config, output_dir: str | Path | None = None, resume: bool = F
         log(f"stopped after {state.seconds / 60:.1f} min (time budget or early stopping)")
         if state.best_score < 0:  # stopped before the first evaluation: keep what there is
             best, _ = _evaluate(accelerator, model, tokenizer, config, dev_docs, state, output, best, log)
-    if tc.count_link_thresholds and accelerator.is_main_process:
-        _choose_count_link_threshold(output / BEST_DIR, tokenizer, config, dev_docs, accelerator.device, log)
+    if (tc.count_link_thresholds or tc.relation_thresholds) and accelerator.is_main_process:
+        _choose_decision_thresholds(output / BEST_DIR, tokenizer, config, dev_docs, accelerator.device, log)
         state.seconds = time.monotonic() - started
     log(f"done: {state.global_step} steps in {state.seconds / 60:.1f} min; best dev score {state.best_score:.4f}; "
         f"model in {output / BEST_DIR}")
@@ -221,25 +221,30 @@ def _silent(_: str) -> None:
     pass
 
 
-def _choose_count_link_threshold(best_dir: Path, tokenizer, config: Config, dev_docs, device, log) -> None:
-    """Score the kept model on dev at each of training.count_link_thresholds and save it with the best one.
+def _choose_decision_thresholds(best_dir: Path, tokenizer, config: Config, dev_docs, device, log) -> None:
+    """Score the kept model on dev at each of training.count_link_thresholds, then, with the best of them, at
+    each of training.relation_thresholds; save it with the best of each (relation F1 + exact totals).
 
-    The relation head is trained with every pair of counts that is not linked as "none", most of them, so it
-    draws too few links; a lower bar for PART_OF/SAME_AS buys back recall that the totals need.
+    The relation head is trained with every pair that is not linked as "none", most of them, and its most
+    likely class is not the best decision: a lower bar for PART_OF/SAME_AS buys back recall that the totals
+    need, and a higher one for the other relations trades a little recall for more precision.
     """
     model = EventCoderModel.from_pretrained(best_dir, device=device)
     predictor = Predictor(model, tokenizer, config.encoding, device=device,
                           mixed_precision=config.training.mixed_precision)
-    scores = {}
-    for threshold in config.training.count_link_thresholds:
-        model.config.count_link_threshold = threshold
-        ev = evaluate_documents(dev_docs, predictor.predict(dev_docs))
-        scores[threshold] = ev.relation_f1 + ev.totals["all_exact"]
-        log(json.dumps({"count_link_threshold": threshold, "relation_f1": round(ev.relation_f1, 4),
-                        "totals_exact": ev.totals["all_exact"]}))
-    model.config.count_link_threshold = max(scores, key=scores.get)
+    for name, candidates in (("count_link_threshold", config.training.count_link_thresholds),
+                             ("relation_threshold", config.training.relation_thresholds)):
+        scores = {}
+        for threshold in candidates:
+            setattr(model.config, name, threshold)
+            ev = evaluate_documents(dev_docs, predictor.predict(dev_docs))
+            scores[threshold] = ev.relation_f1 + ev.totals["all_exact"]
+            log(json.dumps({name: threshold, "relation_f1": round(ev.relation_f1, 4),
+                            "totals_exact": ev.totals["all_exact"]}))
+        if scores:
+            setattr(model.config, name, max(scores, key=scores.get))  # on a tie, the first listed
+            log(f"{name} {getattr(model.config, name)} saved with the model")
     model.save_pretrained(best_dir, tokenizer)
-    log(f"count_link_threshold {model.config.count_link_threshold} saved with the model")
 
 
 def _checkpoint(accelerator, state: TrainerState, checkpoint: Path) -> None:
