@@ -53,8 +53,10 @@ def test_a_handful_of_reports_is_fitted(fitted):
     assert "قوات النظام" in {e.text for e in predicted.entities if e.label == "ACTOR"}
     metrics = [json.loads(line) for line in (out / METRICS_FILE).read_text().splitlines()]
     assert metrics and max(m["entity_f1"] for m in metrics) >= 0.95
-    # the PART_OF/SAME_AS bar chosen on dev travels with the model
-    assert predictor.model.config.count_link_threshold in load_config("configs/tiny.yaml").training.count_link_thresholds
+    # the PART_OF/SAME_AS bar and the other relations' bar chosen on dev travel with the model
+    training = load_config("configs/tiny.yaml").training
+    assert predictor.model.config.count_link_threshold in training.count_link_thresholds
+    assert predictor.model.config.relation_threshold in training.relation_thresholds
 
 
 def test_predictions_are_typed_and_traceable(fitted):
