@@ -1,4 +1,4 @@
-"""The joint model: one encoder pass feeds a BIO tag head and a relation head.
+"""The joint model: one encoder pass feeds a BIO tag head, a prefix head and a relation head.
 
     tokens ─► encoder ─► hidden ─┬─► tag_head ─► BIO logits ─► constrained Viterbi ─► spans
                                  ├─► prefix_head ─► does a span start one letter into its first sub-word?
