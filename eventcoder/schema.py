@@ -355,16 +355,15 @@ def resolve_counts(entities: Sequence[Entity], relations: Sequence[Relation], la
     """`relations` with each SAME_AS group drawn as a star into its counted mention and PART_OF moved onto the
     counted mentions at both ends (rule 4.4): the shape gold annotations have, and that totals and events read.
 
-    The counted mention is the group's one member without an outgoing SAME_AS; where a prediction leaves none
-    or several, `counted_mention` chooses. A valid gold report keeps its relations.
+    The counted mention is the one rule 4.4 picks from the group (`counted_mention`), whatever the direction
+    of the predicted links: a model tells which mentions are the same people far better than which way their
+    links point (`at least 19` SAME_AS `dozens`). A valid gold report keeps its relations.
     """
     by_id = {e.id: e for e in entities}
     relations = [r for r in relations if r.head in by_id and r.tail in by_id]
-    has_out = {r.head for r in relations if r.label == "SAME_AS"}
     counted: dict[str, str] = {}
     for group in same_as_groups(entities, relations):
-        sinks = [e for e in group if e.id not in has_out]
-        chosen = sinks[0] if len(sinks) == 1 else counted_mention(sinks or group, lang)
+        chosen = counted_mention(group, lang)
         counted.update((e.id, chosen.id) for e in group)
     same_as_scores = {(r.head, r.tail): r.score for r in relations if r.label == "SAME_AS"}
     resolved: list[Relation] = []

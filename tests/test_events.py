@@ -130,6 +130,18 @@ def test_a_prediction_with_two_counted_mentions_in_a_group_counts_the_one_rule_4
     assert event.casualties["KILLED"].stated == 32
 
 
+def test_a_same_as_pointing_into_a_vague_mention_is_turned_to_the_exact_figure():
+    # the group's one sink is `dozens`, but rule 4.4 never counts a vague mention where an exact one exists:
+    # taken at its word, the prediction would count the 19 as `dozens` with no figure, a total of 0
+    text = "Dozens killed in raid. At least 19 people died, officials said."
+    doc = doc_of(text, [("Dozens", "KILLED", "k1", None), ("At least 19", "KILLED", "k2", 19)], "k2 SAME_AS k1")
+    resolved = resolve_counts(doc.entities, doc.relations, doc.lang)
+    assert resolved == [Relation("SAME_AS", "k1", "k2")]
+    assert casualty_totals(doc.entities, resolved)["KILLED"] == 19
+    (event,) = assemble_events(doc)
+    assert event.casualties["KILLED"].stated == 19
+
+
 def test_counts_with_no_relations_form_one_event_dated_to_the_report():
     text = "Three people were killed and two wounded, police said."
     doc = doc_of(text, [("Three", "KILLED", "k1", 3), ("two", "INJURED", "j1", 2)])
