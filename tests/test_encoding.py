@@ -76,6 +76,28 @@ def test_relation_candidates_follow_the_signatures(wordpiece_tokenizer):
     assert sum(c > 0 for _, _, c in window.pairs) == len(doc.relations)
 
 
+def test_relations_farther_apart_than_the_pair_distance_are_reported_out_of_reach(wordpiece_tokenizer):
+    doc = multilingual()[0]
+    for distance in (1000, 0):
+        report = EncodingReport()
+        (window,) = encode_document(doc, wordpiece_tokenizer, EncodingConfig(max_pair_distance=distance), report)
+        scored = sum(c > 0 for _, _, c in window.pairs)
+        assert report.relations_out_of_reach == len(doc.relations) - scored
+    assert 0 < report.relations_out_of_reach < len(doc.relations)  # at distance 0 only adjacent spans pair
+
+
+def test_two_counts_pair_across_a_longer_distance_than_other_spans(wordpiece_tokenizer):
+    text = "ISIS killed 40 people. " + "The town was quiet later. " * 8 + "Of the dead, 12 were soldiers."
+    doc = Document("d", "en", text, [mark(text, "ISIS", "ACTOR", "a1"), mark(text, "40", "KILLED", "k1", 40),
+                                     mark(text, "12", "KILLED", "k2", 12), mark(text, "soldiers", "ACTOR", "a2")])
+    config = EncodingConfig(window_length=128, max_pair_distance=10, max_count_pair_distance=100)
+    (window,) = encode_document(doc, wordpiece_tokenizer, config, EncodingReport())
+    pairs = {(window.spans[h].entity_id, window.spans[t].entity_id) for h, t, _ in window.pairs}
+    assert ("k2", "k1") in pairs and ("k1", "k2") in pairs  # a breakdown sentences after its total
+    assert ("k1", "a1") in pairs and ("k2", "a2") in pairs  # neighbours
+    assert ("k1", "a2") not in pairs and ("k2", "a1") not in pairs  # far apart, and not two counts
+
+
 def test_partial_documents_leave_other_labels_open_and_keep_only_gold_pairs(wordpiece_tokenizer):
     doc = multilingual()[3]  # annotates LOCATION only
     (window,) = encode_document(doc, wordpiece_tokenizer, EncodingConfig(), EncodingReport())

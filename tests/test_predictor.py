@@ -45,3 +45,22 @@ def test_a_part_is_smaller_than_its_total_where_both_figures_are_known():
     assert may_be_part_of(12, 40)
     assert not may_be_part_of(40, 12) and not may_be_part_of(4, 4)
     assert may_be_part_of(None, 12) and may_be_part_of(40, None)  # `dozens`
+
+
+def test_prediction_scores_the_pairs_that_training_scores(wordpiece_tokenizer):
+    from eventcoder.inference.predictor import candidate_pairs
+    from eventcoder.training.encoding import (EncodingConfig, EncodingReport, encode_document, entity_token_range,
+                                              offset_arrays, token_windows, tokenize_text)
+    from samples import multilingual
+
+    config = EncodingConfig(window_length=48, window_stride=16, max_pair_distance=6, max_count_pair_distance=30)
+    for doc in multilingual():
+        trained = {(w.spans[h].entity_id, w.spans[t].entity_id)
+                   for w in encode_document(doc, wordpiece_tokenizer, config, EncodingReport()) for h, t, _ in w.pairs}
+        ids, offsets = tokenize_text(doc.text, wordpiece_tokenizer)
+        starts, ends = offset_arrays(offsets)
+        ranges = [entity_token_range(starts, ends, e.start, e.end) for e in doc.entities]
+        by_window = candidate_pairs(token_windows(len(ids), config), doc.entities, ranges, config)
+        predicted = {(doc.entities[h].id, doc.entities[t].id) for pairs in by_window.values() for h, t in pairs}
+        if doc.annotated_labels is None:  # partial documents train on their gold pairs only
+            assert predicted == trained, doc.id

@@ -17,14 +17,13 @@ import numpy as np
 import torch
 
 from ..schema import CASUALTY_LABELS, ENTITY_LABELS, Document, Entity, Relation, allowed_relations, resolve_counts
-from ..training.encoding import (RELATION_CLASSES, TAGS, EncodingConfig, decode_tags, entity_token_range,
-                                 figure_or_nan, offset_arrays, token_windows, tokenize_text)
+from ..training.encoding import (LABEL_INDEX, RELATION_CLASSES, TAGS, EncodingConfig, decode_tags,
+                                 entity_token_range, figure_or_nan, offset_arrays, token_windows, tokenize_text)
 from ..training.model import EventCoderModel, viterbi_decode
 from .numbers import stated_value
 
 _ALLOWED_CLASSES = {(h, t): torch.tensor([c == "none" or c in allowed_relations(h, t) for c in RELATION_CLASSES])
                     for h in ENTITY_LABELS for t in ENTITY_LABELS}
-_LABEL_INDEX = {label: i for i, label in enumerate(ENTITY_LABELS)}
 _COUNT_LINKS = torch.tensor([RELATION_CLASSES.index("PART_OF"), RELATION_CLASSES.index("SAME_AS")])
 _PART_OF = RELATION_CLASSES.index("PART_OF")
 _RELATABLE = np.array([[bool(allowed_relations(h, t)) for t in ENTITY_LABELS] for h in ENTITY_LABELS])
@@ -194,7 +193,7 @@ class Predictor:
 
     @torch.inference_mode()
     def _relations(self, p: _Prepared, entities: list[Entity], token_ranges: list[tuple[int, int]]) -> list[Relation]:
-        by_window = self._candidate_pairs(p.windows, entities, token_ranges)
+        by_window = candidate_pairs(p.windows, entities, token_ranges, self.encoding)
         relations: list[Relation] = []
         for w, pairs in by_window.items():
             w_start = p.windows[w][0]
@@ -202,7 +201,7 @@ class Predictor:
             local = {ent: k for k, ent in enumerate(used)}
             spans = torch.tensor([(0, token_ranges[i][0] - w_start + 1, token_ranges[i][1] - w_start + 1) for i in used],
                                  device=self.device)
-            labels = torch.tensor([_LABEL_INDEX[entities[i].label] for i in used], device=self.device)
+            labels = torch.tensor([LABEL_INDEX[entities[i].label] for i in used], device=self.device)
             values = torch.tensor([figure_or_nan(entities[i].value) for i in used], device=self.device)
             pair_idx = torch.tensor([(local[h], local[t]) for h, t in pairs], device=self.device)
             with self._autocast():
@@ -218,35 +217,38 @@ class Predictor:
                     relations.append(Relation(RELATION_CLASSES[cls], entities[h].id, entities[t].id, round(prob, 4)))
         return resolve_counts(entities, _one_total_per_count(relations), p.doc.lang)
 
-    def _candidate_pairs(self, windows: list[tuple[int, int]], entities: list[Entity],
-                         token_ranges: list[tuple[int, int]]) -> dict[int, list[tuple[int, int]]]:
-        """The ordered pairs (head, tail) of entities that the schema lets relate, at most max_pair_distance
-        tokens apart, grouped under the window that holds both with the most room around them (on a tie, the
-        later window); in (head, tail) order, windows in order of their first pair. Array operations over all
-        pairs at once: a report with a hundred spans has ten thousand pairs."""
-        if len(entities) < 2:
-            return {}
-        starts = np.array([r[0] for r in token_ranges])
-        ends = np.array([r[1] for r in token_ranges])
-        labels = np.array([_LABEL_INDEX[e.label] for e in entities])
-        gap = np.maximum(np.maximum(starts[None, :] - ends[:, None], starts[:, None] - ends[None, :]), 0)
-        candidate = _RELATABLE[labels[:, None], labels[None, :]] & (gap <= self.encoding.max_pair_distance)
-        np.fill_diagonal(candidate, False)
-        heads, tails = np.nonzero(candidate)  # row-major: heads in order, tails in order within a head
-        first = np.minimum(starts[heads], starts[tails])
-        last = np.maximum(ends[heads], ends[tails])
-        best_room = np.full(len(heads), -1)
-        best_window = np.full(len(heads), -1)
-        for w, (s, e) in enumerate(windows):
-            room = np.minimum(first - s, e - last)
-            better = (s <= first) & (last <= e) & (room >= best_room)
-            best_room[better] = room[better]
-            best_window[better] = w
-        by_window: dict[int, list[tuple[int, int]]] = {}
-        for h, t, w in zip(heads.tolist(), tails.tolist(), best_window.tolist()):
-            if w >= 0:
-                by_window.setdefault(w, []).append((h, t))
-        return by_window
+
+def candidate_pairs(windows: list[tuple[int, int]], entities: list[Entity], token_ranges: list[tuple[int, int]],
+                    encoding: EncodingConfig) -> dict[int, list[tuple[int, int]]]:
+    """The ordered pairs (head, tail) of entities that the schema lets relate, at most the encoding's pair
+    distance apart (`EncodingConfig.pair_distance_limits`): the pairs training scores. Grouped under the window
+    that holds both with the most room around them (on a tie, the later window); in (head, tail) order, windows
+    in order of their first pair. Array operations over all pairs at once: a report with a hundred spans has ten
+    thousand pairs."""
+    if len(entities) < 2:
+        return {}
+    starts = np.array([r[0] for r in token_ranges])
+    ends = np.array([r[1] for r in token_ranges])
+    labels = np.array([LABEL_INDEX[e.label] for e in entities])
+    gap = np.maximum(np.maximum(starts[None, :] - ends[:, None], starts[:, None] - ends[None, :]), 0)
+    limits = encoding.pair_distance_limits()[labels[:, None], labels[None, :]]
+    candidate = _RELATABLE[labels[:, None], labels[None, :]] & (gap <= limits)
+    np.fill_diagonal(candidate, False)
+    heads, tails = np.nonzero(candidate)  # row-major: heads in order, tails in order within a head
+    first = np.minimum(starts[heads], starts[tails])
+    last = np.maximum(ends[heads], ends[tails])
+    best_room = np.full(len(heads), -1)
+    best_window = np.full(len(heads), -1)
+    for w, (s, e) in enumerate(windows):
+        room = np.minimum(first - s, e - last)
+        better = (s <= first) & (last <= e) & (room >= best_room)
+        best_room[better] = room[better]
+        best_window[better] = w
+    by_window: dict[int, list[tuple[int, int]]] = {}
+    for h, t, w in zip(heads.tolist(), tails.tolist(), best_window.tolist()):
+        if w >= 0:
+            by_window.setdefault(w, []).append((h, t))
+    return by_window
 
 
 def _may_be_part_of(parts: torch.Tensor, totals: torch.Tensor) -> torch.Tensor:

@@ -21,10 +21,11 @@ from typing import Iterable, Sequence
 import numpy as np
 import torch
 
-from ..schema import ENTITY_LABELS, RELATION_LABELS, Document, allowed_relations, is_edge_character
+from ..schema import CASUALTY_LABELS, ENTITY_LABELS, RELATION_LABELS, Document, allowed_relations, is_edge_character
 
 TAGS: tuple[str, ...] = ("O",) + tuple(f"{p}-{label}" for label in ENTITY_LABELS for p in ("B", "I"))
 TAG_IDS = {tag: i for i, tag in enumerate(TAGS)}
+LABEL_INDEX = {label: i for i, label in enumerate(ENTITY_LABELS)}
 RELATION_CLASSES: tuple[str, ...] = ("none",) + RELATION_LABELS  # class 0: the pair is not related
 IGNORE = -100
 
@@ -34,6 +35,15 @@ class EncodingConfig:
     window_length: int = 256  # sub-words per window, special tokens included
     window_stride: int = 64  # sub-words shared by consecutive windows
     max_pair_distance: int = 200  # sub-words between two spans beyond which no relation is scored
+    # the same for two counts (PART_OF, SAME_AS), which reach farther: a total and its breakdown or restatement
+    # can be paragraphs apart, where actors, places and dates relate within a few sentences
+    max_count_pair_distance: int = 400
+
+    def pair_distance_limits(self) -> np.ndarray:
+        """[head label, tail label] → the most sub-words between two spans that are scored as a pair, labels
+        indexed as in ENTITY_LABELS."""
+        is_count = np.array([label in CASUALTY_LABELS for label in ENTITY_LABELS])
+        return np.where(is_count[:, None] & is_count[None, :], self.max_count_pair_distance, self.max_pair_distance)
 
 
 @dataclass
@@ -70,7 +80,7 @@ class EncodingReport:
     misaligned: list[tuple[str, str, str]] = field(default_factory=list)  # (doc id, entity id, text)
     entities_in_no_window: int = 0
     relations: int = 0
-    relations_in_no_window: int = 0
+    relations_out_of_reach: int = 0  # in no window, or farther apart than the pair distance: never scored
 
 
 @dataclass
@@ -113,7 +123,7 @@ def collate_windows(windows: Sequence[Window], pad_token_id: int) -> Batch:
                 allowed[row, i, open_tags] = True
         base = len(spans)
         spans += [(row, s.token_start, s.token_end) for s in w.spans]
-        span_labels += [ENTITY_LABELS.index(s.label) for s in w.spans]
+        span_labels += [LABEL_INDEX[s.label] for s in w.spans]
         span_values += [figure_or_nan(s.value) for s in w.spans]
         pairs += [(base + h, base + t) for h, t, _ in w.pairs]
         pair_classes += [c for _, _, c in w.pairs]
@@ -220,7 +230,7 @@ def encode_document(doc: Document, tokenizer, config: EncodingConfig, report: En
                               [(0, 0)] + offsets[w_start:w_end] + [(0, 0)], tags, prefixes, open_labels, spans,
                               pairs))
     report.entities_in_no_window += sum(1 for e in doc.entities if e.id in ranges and e.id not in covered_entities)
-    report.relations_in_no_window += sum(1 for key in gold if key not in covered_relations)
+    report.relations_out_of_reach += sum(1 for key in gold if key not in covered_relations)
     return windows
 
 
@@ -246,12 +256,13 @@ def _candidate_pairs(spans: list[WindowSpan], gold: dict[tuple[str, str], int], 
     pairs are kept there.
     """
     pairs = []
+    limits = config.pair_distance_limits()
     for h, head in enumerate(spans):
         for t, tail in enumerate(spans):
             if h == t or not allowed_relations(head.label, tail.label):
                 continue
             distance = max(tail.token_start - head.token_end, head.token_start - tail.token_end, 0)
-            if distance > config.max_pair_distance:
+            if distance > limits[LABEL_INDEX[head.label], LABEL_INDEX[tail.label]]:
                 continue
             cls = gold.get((head.entity_id, tail.entity_id), 0)
             if cls or not partial:

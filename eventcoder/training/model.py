@@ -27,7 +27,7 @@ from .encoding import IGNORE, RELATION_CLASSES, TAGS, Batch
 MODEL_FILE = "model.safetensors"
 META_FILE = "eventcoder.json"
 # token distance between two spans → bucket; finer where distances are short and most relations live
-_DISTANCE_EDGES = (0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128)
+_DISTANCE_EDGES = (0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384)
 
 
 @dataclass

@@ -95,7 +95,7 @@ def train(config: Config, output_dir: str | Path | None = None, resume: bool = F
     windows = encode_documents(train_docs, tokenizer, config.encoding, report)
     log(f"train: {len(train_docs)} reports → {len(windows)} windows, {sum(len(w.input_ids) for w in windows)} tokens; "
         f"dev: {len(dev_docs)} reports; {len(report.misaligned)} of {report.entities} entities have a boundary "
-        f"inside a sub-word; {report.relations_in_no_window} of {report.relations} relations fit no window")
+        f"inside a sub-word; {report.relations_out_of_reach} of {report.relations} relations are out of the pairs' reach")
 
     head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
     no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
