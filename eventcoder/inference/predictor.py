@@ -231,7 +231,7 @@ def candidate_pairs(windows: list[tuple[int, int]], entities: list[Entity], toke
     ends = np.array([r[1] for r in token_ranges])
     labels = np.array([LABEL_INDEX[e.label] for e in entities])
     gap = np.maximum(np.maximum(starts[None, :] - ends[:, None], starts[:, None] - ends[None, :]), 0)
-    limits = encoding.pair_distance_limits()[labels[:, None], labels[None, :]]
+    limits = encoding.pair_distance_limits[labels[:, None], labels[None, :]]
     candidate = _RELATABLE[labels[:, None], labels[None, :]] & (gap <= limits)
     np.fill_diagonal(candidate, False)
     heads, tails = np.nonzero(candidate)  # row-major: heads in order, tails in order within a head

@@ -16,6 +16,7 @@ the span one letter later.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -39,6 +40,7 @@ class EncodingConfig:
     # can be paragraphs apart, where actors, places and dates relate within a few sentences
     max_count_pair_distance: int = 400
 
+    @cached_property  # read for every window and report; the config is frozen, so built once
     def pair_distance_limits(self) -> np.ndarray:
         """[head label, tail label] → the most sub-words between two spans that are scored as a pair, labels
         indexed as in ENTITY_LABELS."""
@@ -256,7 +258,7 @@ def _candidate_pairs(spans: list[WindowSpan], gold: dict[tuple[str, str], int], 
     pairs are kept there.
     """
     pairs = []
-    limits = config.pair_distance_limits()
+    limits = config.pair_distance_limits
     for h, head in enumerate(spans):
         for t, tail in enumerate(spans):
             if h == t or not allowed_relations(head.label, tail.label):
