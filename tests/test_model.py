@@ -3,10 +3,8 @@ from transformers import BertConfig, BertModel
 
 from eventcoder.training.encoding import (TAG_IDS, TAGS, EncodingConfig, EncodingReport, collate_windows,
                                           encode_documents)
-from eventcoder.training.encoding import RELATION_CLASSES
-from eventcoder.training.model import (EventCoderModel, ModelConfig, _count_link_ranking_loss, _mentions_between,
-                                       _partial_label_loss, numeric_pair_features, viterbi_decode)
-from eventcoder.schema import ENTITY_LABELS
+from eventcoder.training.model import (EventCoderModel, ModelConfig, _partial_label_loss, numeric_pair_features,
+                                       viterbi_decode)
 
 from samples import multilingual
 
@@ -45,7 +43,7 @@ def test_partial_label_loss_is_cross_entropy_when_one_tag_is_allowed():
 
 
 def test_training_steps_reduce_every_loss(wordpiece_tokenizer):
-    model = tiny_model(wordpiece_tokenizer, prefix_head=True, between_mentions_dim=8, count_link_ranking_weight=0.5)
+    model = tiny_model(wordpiece_tokenizer, prefix_head=True)
     batch = batch_of(wordpiece_tokenizer)
     optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
     first = model(batch)
@@ -56,8 +54,8 @@ def test_training_steps_reduce_every_loss(wordpiece_tokenizer):
         optimizer.zero_grad()
     last = model(batch)
     assert last.tag_loss < first.tag_loss * 0.5 and last.relation_loss < first.relation_loss * 0.5
-    assert last.prefix_loss < first.prefix_loss * 0.5 and last.count_link_loss < first.count_link_loss * 0.5
-    assert torch.allclose(last.loss, last.tag_loss + last.relation_loss + 0.5 * last.count_link_loss + last.prefix_loss)
+    assert last.prefix_loss < first.prefix_loss * 0.5
+    assert torch.allclose(last.loss, last.tag_loss + last.relation_loss + last.prefix_loss)
 
 
 def test_constrained_decoding_never_starts_with_inside():
@@ -129,39 +127,3 @@ def test_a_model_saved_without_numeric_features_or_prefix_head_still_loads(tmp_p
     with torch.no_grad():
         assert torch.allclose(model(batch_of(wordpiece_tokenizer)).relation_logits,
                               loaded(batch_of(wordpiece_tokenizer)).relation_logits)
-
-
-def test_mentions_between_count_the_spans_of_each_label_between_the_pair():
-    killed, actor = ENTITY_LABELS.index("KILLED"), ENTITY_LABELS.index("ACTOR")
-    #                     k0 [1,2)   a1 [3,5)    k2 [6,7)   k3 [8,9)   k4 [12,13)  k5 in window 1
-    spans = torch.tensor([[0, 1, 2], [0, 3, 5], [0, 6, 7], [0, 8, 9], [0, 12, 13], [1, 5, 6]])
-    labels = torch.tensor([killed, actor, killed, killed, killed, killed])
-    pairs = torch.tensor([[0, 4], [4, 0], [0, 1], [3, 2], [0, 3]])
-    left_end = torch.tensor([2, 2, 2, 7, 2])
-    right_start = torch.tensor([12, 12, 3, 8, 8])
-    between = _mentions_between(spans, labels, pairs, left_end, right_start)
-    # k0 … k4: k2 and k3 between (k5 is in another window), a1 between; either direction alike
-    assert between.tolist() == [[2, 2], [2, 2], [0, 0], [0, 0], [1, 1]]
-    # a pair of a count and an actor counts each label on its own side
-    pairs = torch.tensor([[4, 1]])
-    assert _mentions_between(spans, labels, pairs, torch.tensor([5]), torch.tensor([12])).tolist() == [[2, 0]]
-
-
-def test_count_link_ranking_loss_is_the_softmax_over_each_counts_totals_and_no_link():
-    killed, actor = ENTITY_LABELS.index("KILLED"), ENTITY_LABELS.index("ACTOR")
-    labels = torch.tensor([killed, killed, killed, actor])
-    none, part_of, victim = 0, RELATION_CLASSES.index("PART_OF"), RELATION_CLASSES.index("VICTIM")
-    pairs = torch.tensor([[0, 1], [0, 2], [1, 2], [0, 3]])
-    logits = torch.full((4, len(RELATION_CLASSES)), -30.0)
-    logits[:, none] = 0.0
-    logits[0, part_of], logits[1, part_of], logits[2, part_of] = 1.0, 2.0, -1.0
-    logits[3, victim] = 5.0  # a count and an actor: not ranked
-    classes = torch.tensor([part_of, none, none, victim])  # count 0 is part of count 1; count 1 has no total
-    loss = _count_link_ranking_loss(logits, pairs, classes, labels)
-    head_0 = -torch.log(torch.tensor(1.0).exp() / (1 + torch.tensor(1.0).exp() + torch.tensor(2.0).exp()))
-    head_1 = -torch.log(1 / (1 + torch.tensor(-1.0).exp()))  # the dummy's score 0 against -1
-    assert torch.allclose(loss, (head_0 + head_1) / 2, atol=1e-5)
-    # ranking the gold total first lowers it, whatever the pairwise probabilities
-    logits[0, part_of] = 3.0
-    assert _count_link_ranking_loss(logits, pairs, classes, labels) < loss
-    assert _count_link_ranking_loss(logits[3:], pairs[3:], classes[3:], labels) == 0  # no pair of counts

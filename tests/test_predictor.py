@@ -64,30 +64,3 @@ def test_prediction_scores_the_pairs_that_training_scores(wordpiece_tokenizer):
         predicted = {(doc.entities[h].id, doc.entities[t].id) for pairs in by_window.values() for h, t in pairs}
         if doc.annotated_labels is None:  # partial documents train on their gold pairs only
             assert predicted == trained, doc.id
-
-
-def test_the_relation_head_sees_every_span_in_the_window_as_in_training(wordpiece_tokenizer):
-    """The mention-distance features count spans between a pair; training's windows hold every gold span, so
-    prediction must pass every predicted span of the window, not only the paired ones."""
-    from eventcoder.inference.predictor import Predictor, candidate_pairs
-    from eventcoder.training.encoding import EncodingConfig, entity_token_range, offset_arrays
-    from samples import multilingual
-    from test_model import tiny_model
-
-    config = EncodingConfig(window_length=48, window_stride=16, max_pair_distance=4, max_count_pair_distance=4)
-    predictor = Predictor(tiny_model(wordpiece_tokenizer, between_mentions_dim=4).eval(), wordpiece_tokenizer, config)
-    n_classes = predictor.model.relation_head[-1].out_features
-    seen = []
-    predictor.model.score_pairs = lambda hidden, spans, labels, pairs, values: (
-        seen.append(len(spans)) or torch.zeros(len(pairs), n_classes))
-    doc = multilingual()[0]
-    p = predictor._prepare(doc)
-    predictor._run_encoder([p])
-    starts, ends = offset_arrays(p.offsets)
-    ranges = [entity_token_range(starts, ends, e.start, e.end) for e in doc.entities]
-    predictor._relations(p, doc.entities, ranges)
-    by_window = candidate_pairs(p.windows, doc.entities, ranges, config)
-    paired = {i for pairs in by_window.values() for pair in pairs for i in pair}
-    assert len(paired) < len(doc.entities)  # short reach: some spans pair with nothing
-    in_window = [sum(s <= first and last <= e for first, last in ranges) for s, e in p.windows]
-    assert seen == [in_window[w] for w in by_window]

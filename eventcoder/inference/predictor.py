@@ -196,9 +196,8 @@ class Predictor:
         by_window = candidate_pairs(p.windows, entities, token_ranges, self.encoding)
         relations: list[Relation] = []
         for w, pairs in by_window.items():
-            w_start, w_end = p.windows[w]
-            # every span wholly in the window, paired or not, as in training: the mention-distance features count them
-            used = [i for i, (first, last) in enumerate(token_ranges) if w_start <= first and last <= w_end]
+            w_start = p.windows[w][0]
+            used = sorted({i for pair in pairs for i in pair})
             local = {ent: k for k, ent in enumerate(used)}
             spans = torch.tensor([(0, token_ranges[i][0] - w_start + 1, token_ranges[i][1] - w_start + 1) for i in used],
                                  device=self.device)

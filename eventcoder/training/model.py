@@ -2,12 +2,10 @@
 
     tokens ─► encoder ─► hidden ─┬─► tag_head ─► BIO logits ─► constrained Viterbi ─► spans
                                  ├─► prefix_head ─► does a span start one letter into its first sub-word?
-                                 └─► span pooling ─► [h; t; h∘t; between; label(h); label(t); distance;
-                                                      mentions between; figures] ─► relation_head
+                                 └─► span pooling ─► [h; t; h∘t; between; label(h); label(t); distance] ─► relation_head
 
 The relation head scores ordered pairs of spans (gold spans in training, predicted spans at inference) that
-the schema allows. It learns from two losses: cross-entropy per pair, and for pairs of counts a ranking of
-each count's candidate totals against each other (`_count_link_ranking_loss`). A saved model is a directory: `model.safetensors` (all weights), the encoder's
+the schema allows. A saved model is a directory: `model.safetensors` (all weights), the encoder's
 `config.json`, the tokenizer files, and `eventcoder.json` (label maps, backbone reference, the configs it was
 trained with) — loadable without the backbone that it started from.
 """
@@ -23,16 +21,13 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from ..schema import CASUALTY_LABELS, ENTITY_LABELS
+from ..schema import ENTITY_LABELS
 from .encoding import IGNORE, RELATION_CLASSES, TAGS, Batch
 
 MODEL_FILE = "model.safetensors"
 META_FILE = "eventcoder.json"
 # token distance between two spans → bucket; finer where distances are short and most relations live
 _DISTANCE_EDGES = (0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384)
-_MOST_MENTIONS_BETWEEN = 5  # spans between a pair: 0 … 4, and 5 for five or more
-_IS_COUNT = torch.tensor([label in CASUALTY_LABELS for label in ENTITY_LABELS])
-_COUNT_LINK_CLASSES = torch.tensor([RELATION_CLASSES.index("PART_OF"), RELATION_CLASSES.index("SAME_AS")])
 
 
 @dataclass
@@ -46,17 +41,6 @@ class ModelConfig:
     # breakdown is smaller than its total and restatements mostly repeat a figure, which sub-word vectors of
     # digits hardly show. Off for models saved before it existed.
     numeric_features: bool = False
-    # Width of the embeddings of how many spans with the head's label, and with the tail's, lie between the two
-    # (0, 1, … 5 or more): mention distance, as coreference models use it. `38 … 25 … 63 killed` and a count two
-    # incidents away are both a few dozen sub-words from their candidate total; the counts in between tell them
-    # apart. 0: off (models saved before it existed).
-    between_mentions_dim: int = 0
-    # Weight of a second loss on count links: each count's candidate totals (and "no link") compete in one
-    # softmax (see `_count_link_ranking_loss`). 0: pairwise cross-entropy only (models saved before it existed).
-    # Keep it small: averaged over a batch's few counts rather than its many pairs, its gradient is 10-20 times
-    # the pairwise loss's, and at 1.0 it took over the gradient clipping (dev entity F1 0.76 after 5 epochs of
-    # the default config, against 0.87 without it).
-    count_link_ranking_weight: float = 0.0
     # PART_OF / SAME_AS are drawn where their probability reaches this, not only where they beat "none": a
     # missed link counts the same people twice in a report's totals. None: the most likely class. Chosen on
     # dev at the end of training (training.count_link_thresholds) and saved with the model.
@@ -77,7 +61,6 @@ class Output:
     relation_logits: torch.Tensor | None
     tag_loss: torch.Tensor | None = None
     relation_loss: torch.Tensor | None = None
-    count_link_loss: torch.Tensor | None = None
     prefix_logits: torch.Tensor | None = None
     prefix_loss: torch.Tensor | None = None
 
@@ -99,12 +82,8 @@ class EventCoderModel(nn.Module):
         self.prefix_head = nn.Linear(hidden, 2) if self.config.prefix_head else None
         self.label_embedding = nn.Embedding(len(ENTITY_LABELS), self.config.label_embedding_dim)
         self.distance_embedding = nn.Embedding(2 * len(_DISTANCE_EDGES), self.config.distance_embedding_dim)
-        between_dim = self.config.between_mentions_dim
-        # [spans with the head's label between; with the tail's label], each 0 … _MOST_MENTIONS_BETWEEN
-        self.between_embeddings = (nn.ModuleList(nn.Embedding(_MOST_MENTIONS_BETWEEN + 1, between_dim) for _ in "ht")
-                                   if between_dim else None)
         pair_dim = (4 * hidden + 2 * self.config.label_embedding_dim + self.config.distance_embedding_dim
-                    + 2 * between_dim + (NUMERIC_PAIR_FEATURES if self.config.numeric_features else 0))
+                    + (NUMERIC_PAIR_FEATURES if self.config.numeric_features else 0))
         self.relation_head = nn.Sequential(nn.Linear(pair_dim, self.config.relation_hidden), nn.GELU(),
                                            nn.Dropout(self.config.dropout),
                                            nn.Linear(self.config.relation_hidden, len(RELATION_CLASSES)))
@@ -117,29 +96,23 @@ class EventCoderModel(nn.Module):
         if batch.pairs is not None and batch.pairs.numel():
             relation_logits = self.score_pairs(hidden, batch.spans, batch.span_labels, batch.pairs, batch.span_values)
         prefix_logits = self.prefix_head(hidden) if self.prefix_head is not None else None
-        tag_loss = relation_loss = count_link_loss = prefix_loss = loss = None
+        tag_loss = relation_loss = prefix_loss = loss = None
         if batch.allowed_tags is not None:
             tag_loss = _partial_label_loss(tag_logits, batch.allowed_tags)
             loss = tag_loss
             if relation_logits is not None and batch.pair_classes is not None:
                 relation_loss = nn.functional.cross_entropy(relation_logits.float(), batch.pair_classes)
                 loss = loss + self.config.relation_loss_weight * relation_loss
-                if self.config.count_link_ranking_weight:
-                    count_link_loss = _count_link_ranking_loss(relation_logits, batch.pairs, batch.pair_classes,
-                                                               batch.span_labels)
-                    loss = loss + self.config.count_link_ranking_weight * count_link_loss
             if prefix_logits is not None and batch.prefix_targets is not None and (batch.prefix_targets >= 0).any():
                 prefix_loss = nn.functional.cross_entropy(prefix_logits.float().flatten(0, 1),
                                                           batch.prefix_targets.flatten(), ignore_index=IGNORE)
                 loss = loss + self.config.prefix_loss_weight * prefix_loss
-        return Output(loss, tag_logits, relation_logits, tag_loss, relation_loss, count_link_loss, prefix_logits,
-                      prefix_loss)
+        return Output(loss, tag_logits, relation_logits, tag_loss, relation_loss, prefix_logits, prefix_loss)
 
     def score_pairs(self, hidden: torch.Tensor, spans: torch.Tensor, span_labels: torch.Tensor,
                     pairs: torch.Tensor, span_values: torch.Tensor | None = None) -> torch.Tensor:
         """Relation logits for `pairs` of `spans` (rows of [window, first token, end token]); `span_values`,
-        each span's figure or NaN, feeds the numeric features where the config has them. `spans` must hold
-        every span wholly inside its window, paired or not: the mention-distance features count them.
+        each span's figure or NaN, feeds the numeric features where the config has them.
 
         Besides the two spans, the words between them (`killed by`, `in`, `clashed with`) are pooled: most
         relations are stated there, as in SpERT's context feature.
@@ -156,10 +129,6 @@ class EventCoderModel(nn.Module):
         features = torch.cat([pooled[head], pooled[tail], pooled[head] * pooled[tail], between,
                               self.label_embedding(span_labels[head]), self.label_embedding(span_labels[tail]),
                               self.distance_embedding(distance_bucket(gap))], dim=-1)
-        if self.between_embeddings is not None:
-            between = _mentions_between(spans, span_labels, pairs, left_end, right_start)
-            features = torch.cat([features, self.between_embeddings[0](between[:, 0]),
-                                  self.between_embeddings[1](between[:, 1])], dim=-1)
         if self.config.numeric_features:
             if span_values is None:
                 span_values = torch.full((len(spans),), float("nan"), device=spans.device)
@@ -213,45 +182,6 @@ def numeric_pair_features(values: torch.Tensor, pairs: torch.Tensor) -> torch.Te
     ratio = ((torch.log10(tail + 1) - torch.log10(head + 1)).clamp(-3, 3) / 3) * known
     comparisons = torch.stack([known, known & (head < tail), known & (head == tail), known & (head > tail)], -1)
     return torch.cat([comparisons.float(), ratio.unsqueeze(-1)], -1)
-
-
-def _mentions_between(spans: torch.Tensor, span_labels: torch.Tensor, pairs: torch.Tensor, left_end: torch.Tensor,
-                      right_start: torch.Tensor) -> torch.Tensor:
-    """[P, 2]: for each pair, how many spans of its window with the head's label, and with the tail's, lie
-    wholly in the tokens between the two (from `left_end` to `right_start`), capped at _MOST_MENTIONS_BETWEEN."""
-    same_window = spans[None, :, 0] == spans[pairs[:, 0], 0][:, None]  # [P, S]
-    inside = same_window & (spans[None, :, 1] >= left_end[:, None]) & (spans[None, :, 2] <= right_start[:, None])
-    counts = [(inside & (span_labels[None, :] == span_labels[pairs[:, k]][:, None])).sum(1) for k in (0, 1)]
-    return torch.stack(counts, -1).clamp(max=_MOST_MENTIONS_BETWEEN)
-
-
-def _count_link_ranking_loss(logits: torch.Tensor, pairs: torch.Tensor, pair_classes: torch.Tensor,
-                             span_labels: torch.Tensor) -> torch.Tensor:
-    """Each count's candidate totals ranked against each other: −log P(gold) under a softmax, per head count,
-    over the link scores of its count pairs and a dummy "no link" at 0 (antecedent ranking, as in Lee et al.'s
-    coreference model). A pair's link score is log(P(PART_OF) + P(SAME_AS)) − log P(none).
-
-    Pairwise cross-entropy judges each pair alone; it never learns that `25` PART_OF `38` is wrong *because*
-    `25` PART_OF `63` is right, and a count has at most one total. Where a head's window holds none of its
-    links, its dummy is the target; where it holds more than one (never in the corpus), their sum is."""
-    heads = pairs[:, 0]
-    is_count_pair = _IS_COUNT.to(pairs.device)[span_labels[heads]] & _IS_COUNT.to(pairs.device)[span_labels[pairs[:, 1]]]
-    if not is_count_pair.any():
-        return logits.sum() * 0.0
-    logits = logits[is_count_pair].float()
-    link_classes = _COUNT_LINK_CLASSES.to(pairs.device)
-    score = logits[:, link_classes].logsumexp(-1) - logits[:, 0]
-    gold = torch.isin(pair_classes[is_count_pair], link_classes)
-    _, group = torch.unique(heads[is_count_pair], return_inverse=True)
-    n_groups = int(group.max()) + 1
-    # per-group log-sum-exp, the dummy's 0 included, shifted by the group's largest score for stability
-    top = torch.zeros(n_groups, device=score.device).scatter_reduce(0, group, score.detach(), "amax")
-    shifted = (score - top[group]).exp()
-    log_all = top + (torch.exp(-top) + torch.zeros_like(top).index_add(0, group, shifted)).log()
-    gold_mass = torch.zeros_like(top).index_add(0, group, shifted * gold)
-    has_gold = torch.zeros_like(top).index_add(0, group, gold.float()) > 0
-    log_gold = torch.where(has_gold, top + gold_mass.clamp(min=1e-30).log(), torch.zeros_like(top))
-    return (log_all - log_gold).mean()
 
 
 def _bio_transitions() -> torch.Tensor:
