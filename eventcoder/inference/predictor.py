@@ -17,8 +17,9 @@ import numpy as np
 import torch
 
 from ..schema import CASUALTY_LABELS, ENTITY_LABELS, Document, Entity, Relation, allowed_relations, resolve_counts
-from ..training.encoding import (LABEL_INDEX, RELATION_CLASSES, TAGS, EncodingConfig, decode_tags,
-                                 entity_token_range, figure_or_nan, offset_arrays, token_windows, tokenize_text)
+from ..training.encoding import (LABEL_INDEX, RELATION_CLASSES, TAGS, EncodingConfig, candidate_matrix,
+                                 decode_tags, entity_token_range, figure_or_nan, offset_arrays, token_windows,
+                                 tokenize_text)
 from ..training.model import EventCoderModel, viterbi_decode
 from .numbers import stated_value
 
@@ -26,7 +27,6 @@ _ALLOWED_CLASSES = {(h, t): torch.tensor([c == "none" or c in allowed_relations(
                     for h in ENTITY_LABELS for t in ENTITY_LABELS}
 _COUNT_LINKS = torch.tensor([RELATION_CLASSES.index("PART_OF"), RELATION_CLASSES.index("SAME_AS")])
 _PART_OF = RELATION_CLASSES.index("PART_OF")
-_RELATABLE = np.array([[bool(allowed_relations(h, t)) for t in ENTITY_LABELS] for h in ENTITY_LABELS])
 
 
 @dataclass
@@ -220,21 +220,17 @@ class Predictor:
 
 def candidate_pairs(windows: list[tuple[int, int]], entities: list[Entity], token_ranges: list[tuple[int, int]],
                     encoding: EncodingConfig) -> dict[int, list[tuple[int, int]]]:
-    """The ordered pairs (head, tail) of entities that the schema lets relate, at most the encoding's pair
-    distance apart (`EncodingConfig.pair_distance_limits`): the pairs training scores. Grouped under the window
-    that holds both with the most room around them (on a tie, the later window); in (head, tail) order, windows
-    in order of their first pair. Array operations over all pairs at once: a report with a hundred spans has ten
-    thousand pairs."""
+    """The ordered pairs (head, tail) of entities that training scores (`candidate_matrix`), grouped under the
+    window that holds both with the most room around them (on a tie, the later window); in (head, tail) order,
+    windows in order of their first pair. Array operations over all pairs at once: a report with a hundred
+    spans has ten thousand pairs."""
     if len(entities) < 2:
         return {}
     starts = np.array([r[0] for r in token_ranges])
     ends = np.array([r[1] for r in token_ranges])
     labels = np.array([LABEL_INDEX[e.label] for e in entities])
-    gap = np.maximum(np.maximum(starts[None, :] - ends[:, None], starts[:, None] - ends[None, :]), 0)
-    limits = encoding.pair_distance_limits[labels[:, None], labels[None, :]]
-    candidate = _RELATABLE[labels[:, None], labels[None, :]] & (gap <= limits)
-    np.fill_diagonal(candidate, False)
-    heads, tails = np.nonzero(candidate)  # row-major: heads in order, tails in order within a head
+    # row-major: heads in order, tails in order within a head
+    heads, tails = np.nonzero(candidate_matrix(starts, ends, labels, encoding))
     first = np.minimum(starts[heads], starts[tails])
     last = np.maximum(ends[heads], ends[tails])
     best_room = np.full(len(heads), -1)

@@ -252,24 +252,36 @@ def _prefix_target(text: str, token_offsets: tuple[int, int], entity_start: int)
 
 def _candidate_pairs(spans: list[WindowSpan], gold: dict[tuple[str, str], int], config: EncodingConfig,
                      partial: bool) -> list[tuple[int, int, int]]:
-    """Ordered span pairs the schema allows, labelled with their gold relation class (0 = none).
+    """Ordered span pairs the schema allows within reach (`candidate_matrix`), labelled with their gold
+    relation class (0 = none).
 
     In partially annotated documents a missing relation is not evidence of no relation, so only the gold
     pairs are kept there.
     """
+    if not spans:
+        return []
+    candidate = candidate_matrix(np.array([s.token_start for s in spans]), np.array([s.token_end for s in spans]),
+                                 np.array([LABEL_INDEX[s.label] for s in spans]), config)
     pairs = []
-    limits = config.pair_distance_limits
-    for h, head in enumerate(spans):
-        for t, tail in enumerate(spans):
-            if h == t or not allowed_relations(head.label, tail.label):
-                continue
-            distance = max(tail.token_start - head.token_end, head.token_start - tail.token_end, 0)
-            if distance > limits[LABEL_INDEX[head.label], LABEL_INDEX[tail.label]]:
-                continue
-            cls = gold.get((head.entity_id, tail.entity_id), 0)
-            if cls or not partial:
-                pairs.append((h, t, cls))
+    for h, t in zip(*np.nonzero(candidate)):  # row-major: heads in order, tails in order within a head
+        cls = gold.get((spans[h].entity_id, spans[t].entity_id), 0)
+        if cls or not partial:
+            pairs.append((int(h), int(t), cls))
     return pairs
+
+
+_RELATABLE = np.array([[bool(allowed_relations(h, t)) for t in ENTITY_LABELS] for h in ENTITY_LABELS])
+
+
+def candidate_matrix(starts: np.ndarray, ends: np.ndarray, labels: np.ndarray, config: EncodingConfig) -> np.ndarray:
+    """[head, tail] → whether the pair is scored: the schema lets the two labels relate, and they are at most
+    `config.pair_distance_limits` sub-words apart. Spans are token ranges [start, end) and label indices (as in
+    ENTITY_LABELS); training and prediction both call this, so they score the same pairs."""
+    gap = np.maximum(np.maximum(starts[None, :] - ends[:, None], starts[:, None] - ends[None, :]), 0)
+    limits = config.pair_distance_limits[labels[:, None], labels[None, :]]
+    candidate = _RELATABLE[labels[:, None], labels[None, :]] & (gap <= limits)
+    np.fill_diagonal(candidate, False)
+    return candidate
 
 
 def decode_tags(tag_ids: Sequence[int], char_offsets: Sequence[tuple[int, int]], text: str, lang: str = "",
